@@ -1,0 +1,51 @@
+"""The Reflex app: pages, the login guard on every page, and the REST API on the same server."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import reflex as rx
+from fastapi import FastAPI
+
+from app.i18n import translate
+from app.nav import SECTIONS
+from app.pages.dashboard import DashboardState, dashboard_page
+from app.pages.login import login_page
+from app.pages.sections import being_built
+from app.state import AuthState
+
+# the browser tab shows the brand in both languages
+TITLE = f"{translate('app.name', 'zh-CN')} {translate('app.name', 'en')}"
+
+
+def _api() -> FastAPI | None:
+    """The REST API (/api/v1/..., docs at /api/docs), mounted on the Reflex backend.
+
+    The api engineer owns ``app/api`` and provides ``create_api() -> FastAPI``; until that package
+    exists the app runs without it (and says so in the log).
+    """
+    if importlib.util.find_spec("app.api") is None:
+        print("shuying: app/api is not there yet; the REST API is not mounted")  # noqa: T201
+        return None
+    from app.api import create_api
+
+    return create_api()
+
+
+def _add_pages(application: rx.App) -> None:
+    """Login, the dashboard, and every other section (still being built)."""
+    application.add_page(login_page, route="/login", title=TITLE,
+                         on_load=AuthState.login_page_loaded)
+    for section in SECTIONS:
+        if section.key == "dashboard":
+            application.add_page(dashboard_page, route="/", title=TITLE,
+                                 on_load=[AuthState.guard("dashboard"), DashboardState.load])
+        else:
+            application.add_page(lambda key=section.key: being_built(key), route=section.route,
+                                 title=TITLE, on_load=AuthState.guard(section.key))
+
+
+app = rx.App(
+    api_transformer=_api(),
+)
+_add_pages(app)

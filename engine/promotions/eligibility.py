@@ -1,0 +1,118 @@
+"""Which promotions may take part at all: coupon presented, inside the dates, a line in scope, condition true."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from engine.promotions.errors import Problem, PromotionError
+from engine.promotions.model import Cart, Context, Customer, Promotion
+
+_COMPILED: dict[str, Callable[[dict[str, Any]], Any]] = {}
+_CACHE_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class Ineligible:
+    """A promotion left out before any stacking, with the reason code."""
+
+    promotion: Promotion
+    reason: str
+
+
+def normalise_code(code: str) -> str:
+    """Coupon codes match case-insensitively, ignoring surrounding spaces."""
+    return code.strip().upper()
+
+
+def condition_data(cart: Cart, customer: Customer, context: Context, now: datetime) -> dict[str, Any]:
+    """The data document conditions read: ``customer.*``, ``cart.*``, ``context.*``."""
+    lines = [ln.model_dump() for ln in cart.lines]
+    return {
+        "customer": customer.model_dump(),
+        "cart": {
+            "lines": lines,
+            "subtotal": sum((ln.price * ln.qty for ln in cart.lines), start=Decimal("0")),
+            "item_count": sum(ln.qty for ln in cart.lines),
+            "skus": [ln.sku for ln in cart.lines],
+            "categories": sorted({ln.category for ln in cart.lines if ln.category}),
+            "shipping_fee": cart.shipping_fee,
+            "channel": cart.channel,
+            "coupon_codes": list(cart.coupon_codes),
+        },
+        "context": {**context.model_dump(exclude={"now"}), "now": now.isoformat()},
+    }
+
+
+def screen(
+    cart: Cart, promotions: list[Promotion], data: dict[str, Any], now: datetime
+) -> tuple[list[Promotion], list[Ineligible]]:
+    """Split promotions into eligible ones and ineligible ones with a reason.
+
+    Coupons the cart does not present are left out silently (they are not offered to this cart).
+    Raises:
+        PromotionError: a condition is not a valid rule (every bad condition is named).
+    """
+    presented = {normalise_code(c) for c in cart.coupon_codes}
+    checks = _compile_all(promotions)
+    eligible: list[Promotion] = []
+    ineligible: list[Ineligible] = []
+    for promotion, check in zip(promotions, checks):
+        if promotion.coupon_code is not None and normalise_code(promotion.coupon_code) not in presented:
+            continue
+        reason = _reason(cart, promotion, check, data, now)
+        if reason is None:
+            eligible.append(promotion)
+        else:
+            ineligible.append(Ineligible(promotion, reason))
+    return eligible, ineligible
+
+
+def _reason(
+    cart: Cart, promotion: Promotion, check: Callable[[dict[str, Any]], bool] | None,
+    data: dict[str, Any], now: datetime,
+) -> str | None:
+    """The first reason the promotion cannot take part, or None."""
+    if (promotion.starts_at and now < promotion.starts_at) or (promotion.ends_at and now >= promotion.ends_at):
+        return "outside_dates"
+    if not any(promotion.scope.covers(line) for line in cart.lines):
+        return "no_line_in_scope"
+    if check is not None and not check(data):
+        return "condition_false"
+    return None
+
+
+def _compile_all(promotions: list[Promotion]) -> list[Callable[[dict[str, Any]], bool] | None]:
+    """Compile every condition, collecting all invalid ones before raising."""
+    checks: list[Callable[[dict[str, Any]], bool] | None] = []
+    problems: list[Problem] = []
+    for i, promotion in enumerate(promotions):
+        try:
+            checks.append(compile_condition(promotion.condition))
+        except ValueError as exc:
+            problems.append(Problem(f"promotions[{i}].condition", str(exc)))
+            checks.append(None)
+    if problems:
+        raise PromotionError(problems)
+    return checks
+
+
+def compile_condition(condition: dict[str, Any] | bool | None) -> Callable[[dict[str, Any]], bool] | None:
+    """A JSON-Logic condition as a predicate (None = always true), compiled once per distinct rule."""
+    if condition is None or condition is True:
+        return None
+    if condition is False:
+        return lambda data: False
+    from engine.rules import compile_rule, truthy
+
+    key = json.dumps(condition, sort_keys=True, default=str)
+    rule = _COMPILED.get(key)
+    if rule is None:
+        if len(_COMPILED) >= _CACHE_LIMIT:
+            _COMPILED.clear()
+        rule = _COMPILED[key] = compile_rule(condition)
+    return lambda data: bool(truthy(rule(data)))

@@ -1,0 +1,69 @@
+"""Money in integer cents inside the engine (exact and fast); Decimal at the edges; ¥ formatting."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+CENTS = 100
+BP = 10_000  # percent with two decimals, as basis points of 1/100 %: 12.5 % -> 1250
+
+
+def to_cents(value: Decimal) -> int:
+    """Decimal yuan with at most two places -> integer cents."""
+    return int(value * CENTS)
+
+
+def to_yuan(cents: int) -> Decimal:
+    """Integer cents -> Decimal yuan with exactly two places."""
+    return Decimal(cents).scaleb(-2)
+
+
+def to_bp(percent: Decimal) -> int:
+    """Percent with at most two places -> integer hundredths of a percent."""
+    return int(percent * 100)
+
+
+def percent_of(amount: int, bp: int) -> int:
+    """``amount × bp / 10000`` rounded to the cent, half up (amount, bp >= 0)."""
+    return (2 * amount * bp + BP) // (2 * BP)
+
+
+def fraction_of(amount: int, num: int, den: int, bp: int) -> int:
+    """``amount × num / den × bp / 10000`` rounded to the cent, half up (all >= 0, den > 0)."""
+    scale = 2 * den * BP
+    return (2 * amount * num * bp + den * BP) // scale
+
+
+def prorate(total: int, weights: list[int]) -> list[int]:
+    """Split ``total`` cents over ``weights`` in proportion, exactly (largest remainder).
+
+    Every share is the floor of its exact share; the leftover cents go one each to the largest
+    remainders (ties: larger weight, then earlier position). With ``total <= sum(weights)`` no
+    share exceeds its weight.
+    """
+    whole = sum(weights)
+    if total <= 0 or whole <= 0:
+        return [0] * len(weights)
+    shares = [total * w // whole for w in weights]
+    left = total - sum(shares)
+    if left:
+        order = sorted(
+            range(len(weights)),
+            key=lambda i: (-(total * weights[i] % whole), -weights[i], i),
+        )
+        for i in order[:left]:
+            shares[i] += 1
+    return shares
+
+
+def format_money(cents: int) -> str:
+    """¥1,234.56 (cents may be negative)."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}¥{abs(to_yuan(cents)):,.2f}"
+
+
+def format_short(cents: int) -> str:
+    """A deal figure without trailing .00: 30000 -> '300', 1250 -> '12.50'."""
+    if cents % CENTS == 0:
+        return f"{cents // CENTS}"
+    return f"{to_yuan(cents):.2f}"

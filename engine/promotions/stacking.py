@@ -1,0 +1,252 @@
+"""Evaluate one combination of promotions through the layers: item -> order -> coupons -> shipping.
+
+Rules (docs/promotions.md, "Stacking"):
+- item layer: every item-level promotion is computed on every line of its scope at list price; each
+  line then takes the single one that saves most on it (ties: higher priority, then smaller id);
+- order and coupon layers: each promotion is computed on the in-scope amounts at the start of its layer
+  (after all earlier layers) and its per-line discounts are taken in order of priority (then id),
+  never more than what is left on a line;
+- shipping layer: the first free-shipping promotion (priority, then id) whose threshold the in-scope
+  amount after the coupons reaches waives the fee;
+- margin guard: a non-empty combination is allowed only if the merchandise total after discounts is
+  at least (cost of the lines + cost of the gifts) × (1 + min_margin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.promotions.calculators import CALCULATORS, Prepared, prepare, reached, threshold_off_total
+from engine.promotions.model import Cart, Promotion
+from engine.promotions.money import percent_of, to_cents
+
+LAYERS = ("item", "order", "coupon", "shipping")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An eligible promotion, prepared for fast evaluation."""
+
+    promotion: Promotion
+    prep: Prepared
+    layer: str
+    lines: tuple[int, ...]
+    rank: int  # position in (priority desc, id) order
+
+    @property
+    def id(self) -> str:
+        """The promotion id."""
+        return self.promotion.id
+
+    @property
+    def priority(self) -> int:
+        """Stacking priority (higher wins ties)."""
+        return self.promotion.stacking.priority
+
+
+@dataclass
+class Board:
+    """The cart in cents plus the eligible promotions: everything an evaluation needs."""
+
+    amounts: list[int]
+    qtys: list[int]
+    costs: list[int]
+    fee: int
+    min_margin: Decimal
+    gift_stock: dict[str, int] | None
+    candidates: list[Candidate]
+    item_values: dict[int, dict[int, int]] = field(default_factory=dict)
+
+    @property
+    def subtotal(self) -> int:
+        """Sum of the line amounts at list price."""
+        return sum(self.amounts)
+
+    @property
+    def cost_total(self) -> int:
+        """Sum of the line costs."""
+        return sum(self.costs)
+
+
+@dataclass
+class Outcome:
+    """The result of one combination, reduced to the promotions that actually gave something."""
+
+    members: tuple[int, ...]
+    discount: int
+    shipping_off: int
+    gift_value: int
+    gift_cost: int
+    gift_units: int
+    margin_ok: bool
+    taken: dict[int, dict[int, int]]
+    gifts: dict[int, tuple[str, int, int]]
+    shipping_by: int | None
+    bases: dict[int, int]
+    out_of_stock: set[int]
+    key: tuple = ()
+
+    @property
+    def saving(self) -> int:
+        """What the customer saves: discount + shipping waived + gift value (cents)."""
+        return self.discount + self.shipping_off + self.gift_value
+
+
+def build_board(
+    cart: Cart, promotions: list[Promotion], min_margin: Decimal, gift_stock: dict[str, int] | None
+) -> Board:
+    """Prepare the cart and the eligible promotions (each covering at least one line)."""
+    lines = cart.lines
+    order = sorted(range(len(promotions)), key=lambda i: (-promotions[i].stacking.priority, promotions[i].id))
+    rank = {i: r for r, i in enumerate(order)}
+    candidates = [
+        Candidate(p, prepare(p), p.layer, tuple(j for j, ln in enumerate(lines) if p.scope.covers(ln)), rank[i])
+        for i, p in enumerate(promotions)
+    ]
+    board = Board(
+        amounts=[to_cents(ln.price) * ln.qty for ln in lines],
+        qtys=[ln.qty for ln in lines],
+        costs=[to_cents(ln.cost) * ln.qty for ln in lines],
+        fee=to_cents(cart.shipping_fee),
+        min_margin=min_margin,
+        gift_stock=dict(gift_stock) if gift_stock is not None else None,
+        candidates=candidates,
+    )
+    for c, cand in enumerate(candidates):
+        if cand.layer == "item":
+            board.item_values[c] = line_discounts(board, cand, board.amounts)
+    return board
+
+
+def line_discounts(board: Board, cand: Candidate, amounts: list[int]) -> dict[int, int]:
+    """The candidate's calculator on its in-scope lines, as {line: cents} (zeros dropped)."""
+    scoped = [amounts[j] for j in cand.lines]
+    qtys = [board.qtys[j] for j in cand.lines]
+    off = CALCULATORS[cand.prep.kind](cand.prep, scoped, qtys)
+    return {j: d for j, d in zip(cand.lines, off) if d}
+
+
+def discount_total(board: Board, cand: Candidate, amounts: list[int], base: int) -> int:
+    """What the candidate's calculator takes in total on these amounts (``base``: their in-scope sum)."""
+    prep = cand.prep
+    if prep.kind in ("threshold_off", "percent_off"):
+        total = threshold_off_total(prep, base) if prep.kind == "threshold_off" else percent_of(base, prep.bp)
+        return min(total if prep.max_off is None else min(total, prep.max_off), base)
+    return sum(line_discounts(board, cand, amounts).values())
+
+
+def evaluate(board: Board, combo: tuple[int, ...] | list[int]) -> Outcome:
+    """Price the cart with exactly these candidates (indices into ``board.candidates``)."""
+    cands = board.candidates
+    members = sorted(combo, key=lambda c: cands[c].rank)
+    cur = list(board.amounts)
+    taken: dict[int, dict[int, int]] = {}
+    bases: dict[int, int] = {}
+    _item_layer(board, [c for c in members if cands[c].layer == "item"], cur, taken)
+    gifts: dict[int, tuple[str, int, int]] = {}
+    out: set[int] = set()
+    stock = dict(board.gift_stock) if board.gift_stock is not None else None
+    for layer in ("order", "coupon"):
+        layer_members = [c for c in members if cands[c].layer == layer]
+        _ordered_layer(board, layer_members, cur, taken, bases, gifts, out, stock)
+    shipping_by = _shipping_layer(board, [c for c in members if cands[c].layer == "shipping"], cur, bases)
+    return _finish(board, members, cur, taken, gifts, shipping_by, bases, out)
+
+
+def _item_layer(board: Board, members: list[int], cur: list[int], taken: dict[int, dict[int, int]]) -> None:
+    """Each line takes the item-level member that saves most on it (ties: rank)."""
+    best: dict[int, tuple[int, int]] = {}
+    for c in members:  # members are in rank order, so the first maximum wins ties
+        for line, value in board.item_values.get(c, {}).items():
+            if line not in best or value > best[line][1]:
+                best[line] = (c, value)
+    for line, (c, value) in best.items():
+        taken.setdefault(c, {})[line] = value
+        cur[line] -= value
+
+
+def _ordered_layer(
+    board: Board, members: list[int], cur: list[int], taken: dict[int, dict[int, int]],
+    bases: dict[int, int], gifts: dict[int, tuple[str, int, int]], out: set[int], stock: dict[str, int] | None,
+) -> None:
+    """Order-level or coupon layer: compute on the layer-start amounts, take in rank order."""
+    start = list(cur)
+    for c in members:
+        cand = board.candidates[c]
+        bases[c] = sum(start[j] for j in cand.lines)
+        if cand.prep.kind == "gift":
+            _give_gift(cand, c, bases[c], gifts, out, stock)
+            continue
+        for line, want in line_discounts(board, cand, start).items():
+            got = min(want, cur[line])
+            if got:
+                taken.setdefault(c, {})[line] = got
+                cur[line] -= got
+
+
+def _give_gift(
+    cand: Candidate, c: int, base: int, gifts: dict[int, tuple[str, int, int]], out: set[int],
+    stock: dict[str, int] | None,
+) -> None:
+    """Add the gift if the threshold is reached and the stock holds the whole quantity."""
+    prep = cand.prep
+    if not reached(prep, base):
+        return
+    if stock is not None:
+        if stock.get(prep.gift_sku, 0) < prep.gift_qty:
+            out.add(c)
+            return
+        stock[prep.gift_sku] -= prep.gift_qty
+    gifts[c] = (prep.gift_sku, prep.gift_qty, prep.gift_value * prep.gift_qty)
+
+
+def _shipping_layer(board: Board, members: list[int], cur: list[int], bases: dict[int, int]) -> int | None:
+    """The first free-shipping member whose threshold is reached waives the fee."""
+    winner = None
+    for c in members:
+        cand = board.candidates[c]
+        bases[c] = sum(cur[j] for j in cand.lines)
+        if winner is None and board.fee > 0 and reached(cand.prep, bases[c]):
+            winner = c
+    return winner
+
+
+def _finish(
+    board: Board, members: list[int], cur: list[int], taken: dict[int, dict[int, int]],
+    gifts: dict[int, tuple[str, int, int]], shipping_by: int | None, bases: dict[int, int], out: set[int],
+) -> Outcome:
+    """Totals, margin guard, the canonical member set and the ranking key."""
+    discount = board.subtotal - sum(cur)
+    gift_cost = sum(board.candidates[c].prep.gift_cost * q for c, (_, q, _) in gifts.items())
+    contributing = tuple(sorted(c for c in members if taken.get(c) or c in gifts or c == shipping_by))
+    outcome = Outcome(
+        members=contributing,
+        discount=discount,
+        shipping_off=board.fee if shipping_by is not None else 0,
+        gift_value=sum(v for _, _, v in gifts.values()),
+        gift_cost=gift_cost,
+        gift_units=sum(q for _, q, _ in gifts.values()),
+        margin_ok=not contributing or _margin_ok(board, discount, gift_cost),
+        taken=taken, gifts=gifts, shipping_by=shipping_by, bases=bases, out_of_stock=out,
+    )
+    outcome.key = ranking_key(board, outcome)
+    return outcome
+
+
+def _margin_ok(board: Board, discount: int, gift_cost: int) -> bool:
+    """Merchandise after discounts >= (line costs + gift costs) × (1 + min_margin)."""
+    floor = Decimal(board.cost_total + gift_cost) * (1 + board.min_margin)
+    return Decimal(board.subtotal - discount) >= floor
+
+
+def ranking_key(board: Board, outcome: Outcome) -> tuple:
+    """Smaller is better: saving, then gifts, then total priority, then fewer promotions, then ids."""
+    cands = board.candidates
+    return (
+        -outcome.saving,
+        -outcome.gift_units,
+        -sum(cands[c].priority for c in outcome.members),
+        len(outcome.members),
+        tuple(sorted(cands[c].id for c in outcome.members)),
+    )
