@@ -1,0 +1,103 @@
+"""Validate a JSON-Logic document before compiling it, collecting every problem with its JSON path."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engine.rules.errors import Problem
+from engine.rules.registry import OPERATORS, Operator
+
+if TYPE_CHECKING:
+    from engine.rules.catalogue import Catalogue
+
+MAX_DEPTH = 64
+MAX_NODES = 10_000
+
+
+@dataclass
+class _Walk:
+    """State of one validation walk."""
+
+    catalogue: Catalogue | None
+    problems: list[Problem] = field(default_factory=list)
+    nodes: int = 0
+    too_deep: bool = False
+
+    def add(self, path: str, code: str, message: str) -> None:
+        """Record one problem."""
+        self.problems.append(Problem(path, code, message))
+
+
+def validate(rule: Any, catalogue: Catalogue | None = None) -> list[Problem]:
+    """Every problem of a rule: unknown operators, arity, types, depth, size, unknown fields.
+
+    Args:
+        rule: the JSON-Logic document.
+        catalogue: the field catalogue ``var``/``val`` paths must come from (None = any path).
+    Returns:
+        The problems (empty if the rule is valid), each with the JSON path of its node.
+    """
+    walk = _Walk(catalogue)
+    _visit(rule, "$", 1, False, walk)
+    if walk.nodes > MAX_NODES:
+        walk.add("$", "too_many_nodes", f"rule has {walk.nodes} nodes; at most {MAX_NODES} are allowed")
+    return walk.problems
+
+
+def _visit(node: Any, path: str, depth: int, scoped: bool, walk: _Walk) -> None:
+    """Check one node and its children; ``scoped`` = inside an iterator body (data is the item)."""
+    walk.nodes += 1
+    if depth > MAX_DEPTH:
+        if not walk.too_deep:
+            walk.add(path, "too_deep", f"rule nests deeper than {MAX_DEPTH} levels")
+        walk.too_deep = True
+        return
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _visit(item, f"{path}[{i}]", depth + 1, scoped, walk)
+    elif isinstance(node, Mapping):
+        _visit_operator(node, path, depth, scoped, walk)
+    elif not _is_json_scalar(node):
+        walk.add(path, "bad_value", f"{type(node).__name__} is not a JSON value")
+
+
+def _is_json_scalar(node: Any) -> bool:
+    """True for null, booleans, numbers and strings."""
+    return node is None or isinstance(node, (bool, int, float, str))
+
+
+def _visit_operator(node: Mapping[str, Any], path: str, depth: int, scoped: bool, walk: _Walk) -> None:
+    """Check an ``{"op": args}`` node: one key, a known operator, its arity and static checks."""
+    if len(node) != 1:
+        keys = ", ".join(sorted(map(str, node))) or "none"
+        walk.add(path, "not_an_operator", f"an operator node has exactly one key (found: {keys})")
+        return
+    ((name, raw),) = node.items()
+    op_path = f"{path}.{name}"
+    op = OPERATORS.get(name)
+    args = raw if isinstance(raw, list) else [raw]
+    if op is None:
+        walk.add(op_path, "unknown_operator", f"unknown operator {name!r}")
+    else:
+        _check_operator(op, op_path, args, walk)
+        if walk.catalogue is not None and not scoped:
+            for p in walk.catalogue.check_operator(name, args, op_path):
+                walk.add(*p)
+    if op is not None and op.raw:
+        return
+    for i, arg in enumerate(args):
+        inner = scoped or (op is not None and op.scoped(i))
+        _visit(arg, f"{op_path}[{i}]", depth + 1, inner, walk)
+
+
+def _check_operator(op: Operator, op_path: str, args: list[Any], walk: _Walk) -> None:
+    """Arity and the operator's own static checks."""
+    if len(args) < op.min_args:
+        walk.add(op_path, "arity", f"{op.name} takes at least {op.min_args} argument(s), got {len(args)}")
+    elif op.max_args is not None and len(args) > op.max_args:
+        walk.add(op_path, "arity", f"{op.name} takes at most {op.max_args} argument(s), got {len(args)}")
+    if op.check is not None:
+        for p in op.check(args, op_path):
+            walk.add(*p)
