@@ -86,6 +86,13 @@ class UserValidationError(AuthError):
         super().__init__("; ".join(f"{field}: {msg}" for field, msg in errors.items()))
 
 
+class UsernameTaken(UserValidationError):
+    """``create_user`` with a username that already exists (a conflict, not a bad value)."""
+
+    def __init__(self) -> None:
+        super().__init__({"username": "already taken"})
+
+
 @dataclass(frozen=True)
 class UserInfo:
     """What the app may know about the logged-in user (never the password hash)."""
@@ -182,13 +189,14 @@ def _validate_user(username: str, password: str, role: str, display_name: str, l
 
 
 def _insert_user(
-    s: Session, username: str, password: str, role: str, display_name: str, locale: str
+    s: Session, username: str, password: str, role: str, display_name: str, locale: str,
+    actor: str = "system",
 ) -> User:
     """Validate and add a user in the given session; raises if the username is taken."""
     name = _normalise_username(username)
     _validate_user(name, password, role, display_name, locale)
     if s.scalar(select(User.id).where(User.username == name)) is not None:
-        raise UserValidationError({"username": "already taken"})
+        raise UsernameTaken()
     user = User(
         username=name,
         display_name=display_name.strip(),
@@ -200,16 +208,40 @@ def _insert_user(
     )
     s.add(user)
     s.flush()
-    _audit(s, "system", "user.create", user.id, {"username": name, "role": role})
+    _audit(s, actor, "user.create", user.id, {"username": name, "role": role})
     return user
 
 
 def create_user(
-    username: str, password: str, role: str, display_name: str, locale: str = "zh-CN"
+    username: str, password: str, role: str, display_name: str, locale: str = "zh-CN",
+    *, actor: str = "system",
 ) -> UserInfo:
-    """Create an active user; raises ``UserValidationError`` naming each bad field."""
+    """Create an active user; raises ``UserValidationError`` naming each bad field.
+
+    ``UsernameTaken`` (a ``UserValidationError``) when the username exists; ``actor`` is audited.
+    """
     with session_scope() as s:
-        return _info(_insert_user(s, username, password, role, display_name, locale))
+        return _info(_insert_user(s, username, password, role, display_name, locale, actor))
+
+
+@dataclass(frozen=True)
+class UserListing:
+    """A user as an admin sees it in a list."""
+
+    info: UserInfo
+    is_active: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+def list_users() -> list[UserListing]:
+    """Every user, by username (never a password hash)."""
+    with session_scope() as s:
+        return [
+            UserListing(_info(u), u.is_active, _aware(u.created_at),
+                        _aware(u.last_login_at) if u.last_login_at else None)
+            for u in s.scalars(select(User).order_by(User.username))
+        ]
 
 
 def ensure_demo_users() -> list[UserInfo]:
@@ -255,29 +287,44 @@ def login(username: str, password: str, *, now: datetime | None = None) -> str:
     Raises ``InvalidCredentials`` for an unknown user, a wrong password or an inactive account,
     after the same amount of hashing work; only an audit entry is written then.
     """
-    name = _normalise_username(username)
     at = _now(now)
-    failure: str | None = None
     with session_scope() as s:
-        user = s.scalar(select(User).where(User.username == name)) if name else None
-        ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
-        if user is None:
-            failure = "unknown_user"
-        elif not ok:
-            failure = "wrong_password"
-        elif not user.is_active:
-            failure = "inactive"
-        if failure is not None:
-            _audit(s, name or "-", "login.failed", user.id if user else None, {"reason": failure})
-            token = ""
-        else:
-            assert user is not None
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = hash_password(password)
-            token = _open_session(s, user, at)
-    if failure is not None:
+        user = check_credentials(s, username, password)
+        token = _open_session(s, user, at) if user is not None else ""
+    if user is None:
         raise InvalidCredentials()
     return token
+
+
+def check_credentials(s: Session, username: str, password: str, via: str = "") -> User | None:
+    """The active user with these credentials, in the caller's unit of work, or None.
+
+    Costs the same hashing work for unknown users; a failure adds one ``login.failed`` audit row
+    (so the caller should commit, then raise ``InvalidCredentials``). ``via`` is audited (e.g. "api").
+    """
+    name = _normalise_username(username)
+    user = s.scalar(select(User).where(User.username == name)) if name else None
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
+    failure: str | None = None
+    if user is None:
+        failure = "unknown_user"
+    elif not ok:
+        failure = "wrong_password"
+    elif not user.is_active:
+        failure = "inactive"
+    if failure is not None:
+        details = {"reason": failure, **({"via": via} if via else {})}
+        _audit(s, name or "-", "login.failed", user.id if user else None, details)
+        return None
+    assert user is not None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def user_info(user: User) -> UserInfo:
+    """The public view of a user row (for services that looked the row up themselves)."""
+    return _info(user)
 
 
 def _open_session(s: Session, user: User, at: datetime) -> str:

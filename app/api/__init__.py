@@ -1,0 +1,72 @@
+"""The open REST API, mounted on the Reflex backend (``rx.App(api_transformer=create_api())``).
+
+Routes live under ``/api/v1`` (one router per area in ``app/api/routers``), the OpenAPI document at
+``/api/v1/openapi.json``, the reference pages at ``/api/docs`` (Swagger UI) and ``/api/redoc``, all
+served from local files. Calls authenticate with ``Authorization: Bearer <token>``; every error is
+``{"error": {"code", "message", "fields"}}`` (``app/api/errors.py``). See docs/api.md.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from starlette.routing import Match
+
+from app.api import docs, errors
+from app.api.deps import API_PREFIX, TOKEN_PATH
+from app.api.errors import ApiError
+from app.api.routers import ROUTERS
+
+TITLE = "Shuying API"
+VERSION = "1.0.0"
+OPENAPI_URL = f"{API_PREFIX}/openapi.json"
+DESCRIPTION = """The open REST API of Shuying (数盈).
+
+Get a token with `POST /api/v1/auth/token` (form: `grant_type=password&username=…&password=…`)
+or create a long-lived one at `POST /api/v1/tokens`, then send `Authorization: Bearer <token>`.
+Money is a string with two decimals; times are ISO-8601 with offset. Every error answers
+`{"error": {"code": "…", "message": "…", "fields": [{"field": "body.name", "message": "…"}]}}`.
+Each operation lists the roles that may call it under `x-roles`.
+"""
+
+
+def create_api() -> FastAPI:
+    """The FastAPI app with every router, the error handlers and the offline docs pages."""
+    api = FastAPI(
+        title=TITLE, version=VERSION, description=DESCRIPTION, openapi_url=OPENAPI_URL,
+        docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None,
+    )
+    errors.install(api, oauth_paths=frozenset({TOKEN_PATH}))
+    for router in ROUTERS:
+        api.include_router(router, prefix=API_PREFIX)
+    docs.install(api, OPENAPI_URL, TITLE)
+    _add_fallback(api)
+    _document_oauth_errors(api)
+    return api
+
+
+def _document_oauth_errors(api: FastAPI) -> None:
+    """The token endpoint answers bad input with 400 (RFC 6749), never 422: say so in the document."""
+    generate = api.openapi
+
+    def openapi() -> dict:
+        if api.openapi_schema is None:
+            schema = generate()
+            for operation in schema["paths"].get(TOKEN_PATH, {}).values():
+                operation["responses"].pop("422", None)
+            api.openapi_schema = schema
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
+
+
+def _add_fallback(api: FastAPI) -> None:
+    """Unknown /api/... paths answer a JSON 404 (405 for a known path) instead of the Reflex app."""
+    routes = list(api.router.routes)
+
+    @api.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                   include_in_schema=False)
+    def api_fallback(request: Request, rest: str) -> None:
+        """No such operation."""
+        if any(r.matches(request.scope)[0] == Match.PARTIAL for r in routes):
+            raise ApiError(405, "method_not_allowed", f"{request.method} is not allowed here")
+        raise ApiError(404, "not_found", f"no API operation at {request.url.path}")
