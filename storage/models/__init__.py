@@ -8,6 +8,13 @@ from storage.models.base import (
     utcnow,
 )
 from storage.models.catalog import Category, Channel, Inventory, Product, Store, Tier
+from storage.models.commerce import (
+    CouponBatch,
+    CouponCustomerClaim,
+    GiftStock,
+    OrderPromotion,
+    PromotionCustomerUse,
+)
 from storage.models.customers import Customer, CustomerIdentity, CustomerTag
 from storage.models.marketing import (
     Campaign,
@@ -38,9 +45,10 @@ metadata = Base.metadata
 
 __all__ = [
     "ApiToken", "AuditLog", "Base", "Campaign", "CampaignStateChange", "CampaignVersion",
-    "Category", "Channel", "Coupon", "CouponTemplate", "Customer", "CustomerIdentity",
-    "CustomerTag", "DataSource", "EncryptedString", "Event", "IdempotencyKey", "Inventory",
-    "Order", "OrderLine", "Page", "PageVersion", "PointsLedger", "Product", "Promotion",
+    "Category", "Channel", "Coupon", "CouponBatch", "CouponCustomerClaim", "CouponTemplate",
+    "Customer", "CustomerIdentity", "CustomerTag", "DataSource", "EncryptedString", "Event",
+    "GiftStock", "IdempotencyKey", "Inventory", "Order", "OrderLine", "OrderPromotion", "Page",
+    "PageVersion", "PointsLedger", "Product", "Promotion", "PromotionCustomerUse",
     "PromotionVersion", "Quarantine", "Rule", "RuleVersion", "Store", "Tier", "UTCDateTime",
     "User", "UserSession", "encrypt_pii_row", "metadata", "utcnow",
 ]

@@ -27,11 +27,20 @@ class Promotion(IdMixin, TimestampMixin, Base):
     used_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     used_uses: Mapped[int] = mapped_column(default=0)
     per_customer_limit: Mapped[int | None]
+    # copied from the current version's definition, so live promotions are found in SQL
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
 
     __table_args__ = (
         sa.CheckConstraint(
             "status IN ('draft','scheduled','live','paused','ended')", name="status"
         ),
+        # budgets are enforced by conditional UPDATEs; these checks are the last line of defence
+        sa.CheckConstraint("budget_uses IS NULL OR used_uses <= budget_uses", name="budget_uses"),
+        sa.CheckConstraint(
+            "budget_amount IS NULL OR used_amount <= budget_amount", name="budget_amount"
+        ),
+        sa.CheckConstraint("used_uses >= 0 AND used_amount >= 0", name="used_not_negative"),
     )
 
 
@@ -65,6 +74,11 @@ class CouponTemplate(IdMixin, Base):
     per_customer_limit: Mapped[int | None]
     valid_days: Mapped[int | None]
 
+    __table_args__ = (
+        sa.CheckConstraint("stock IS NULL OR claimed <= stock", name="stock"),
+        sa.CheckConstraint("claimed >= 0", name="claimed_not_negative"),
+    )
+
 
 class Coupon(IdMixin, Base):
     """One coupon instance."""
@@ -78,6 +92,8 @@ class Coupon(IdMixin, Base):
     claimed_at: Mapped[datetime | None]
     redeemed_at: Mapped[datetime | None]
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("coupon_batches.id"), index=True)
+    expires_at: Mapped[datetime | None]
 
     __table_args__ = (
         sa.CheckConstraint("status IN ('issued','claimed','redeemed','expired')", name="status"),

@@ -37,6 +37,8 @@ class Order(IdMixin, TimestampMixin, Base):
     promotion_ids: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(128), unique=True)
+    # where the stock of a confirmed order is reserved (store code or 'WH-ONLINE')
+    location_code: Mapped[str | None] = mapped_column(sa.String(32))
 
     __table_args__ = (
         sa.CheckConstraint(
