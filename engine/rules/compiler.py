@@ -91,8 +91,8 @@ def evaluate(rule: Any, data: Any = None) -> Any:
 
 
 def compile_node(node: Any, path: str) -> Fn:
-    """The closure of one node: an operator, a list of nodes, or a literal."""
-    if isinstance(node, Mapping):
+    """The closure of one node: an operator, a list of nodes, or a literal (``{}`` included)."""
+    if isinstance(node, Mapping) and node:
         return _compile_operator(node, path)
     if isinstance(node, list):
         return _compile_list(node, path)
@@ -103,7 +103,10 @@ def _compile_operator(node: Mapping[str, Any], path: str) -> Fn:
     """Closure of ``{"op": args}``; pure operators over static arguments are folded to a constant."""
     ((name, raw),) = node.items()
     op = OPERATORS[name]
+    if op.impl is not None and isinstance(raw, Mapping) and raw:
+        return _compile_spread(op.impl, raw, f"{path}.{name}")
     args = raw if isinstance(raw, list) and not op.raw else [raw]
+    assert op.build is not None
     fn = op.build(args, compile_node, f"{path}.{name}")
     if op.pure and all(is_static(a) for a in args):
         try:
@@ -111,6 +114,12 @@ def _compile_operator(node: Mapping[str, Any], path: str) -> Fn:
         except (RuleEvalError, ArithmeticError):
             return fn
     return fn
+
+
+def _compile_spread(impl: Any, raw: Mapping[str, Any], path: str) -> Fn:
+    """``{"op": {...}}``: the inner operator's value is the argument list (a non-array is one argument)."""
+    inner = compile_node(raw, f"{path}[0]")
+    return lambda d, s: impl(v if isinstance(v := inner(d, s), list) else [v])
 
 
 def _compile_list(node: list[Any], path: str) -> Fn:
@@ -131,13 +140,15 @@ def _compile_list(node: list[Any], path: str) -> Fn:
 def is_static(node: Any) -> bool:
     """True if the node's value never depends on the data: literals and pure operators over them."""
     if isinstance(node, Mapping):
+        if not node:
+            return True
         if len(node) != 1:
             return False
         ((name, raw),) = node.items()
         op = OPERATORS.get(name)
         if op is None or not op.pure:
             return False
-        return op.raw or all(is_static(a) for a in (raw if isinstance(raw, list) else [raw]))
+        return op.raw or is_static(raw)
     if isinstance(node, list):
         return all(is_static(item) for item in node)
     return True

@@ -45,3 +45,8 @@ class RuleEvalError(EngineError):
 def nan_error() -> RuleEvalError:
     """The error JSON-Logic raises when arithmetic meets a value that is not a number."""
     return RuleEvalError({"type": "NaN"})
+
+
+def invalid_arguments(operator: str) -> RuleEvalError:
+    """The error JSON-Logic raises when an operator gets arguments it cannot take."""
+    return RuleEvalError({"type": "Invalid Arguments", "operator": operator})

@@ -108,9 +108,16 @@ def build_val(args: list[Any], compile: CompileFn, path: str) -> Fn:
     fns = [compile(a, f"{path}[{i}]") for i, a in enumerate(args)]
     fixed = [const_value(f) for f in fns]
     if all(c is not None for c in fixed):
-        keys = tuple(c[0] for c in fixed)  # type: ignore[index]
+        keys = _segments([c[0] for c in fixed])  # type: ignore[index]
         return lambda d, s: _val_get(d, s, climb, keys)
-    return lambda d, s: _val_get(d, s, climb, tuple(f(d, s) for f in fns))
+    return lambda d, s: _val_get(d, s, climb, _segments([f(d, s) for f in fns]))
+
+
+def _segments(values: list[Any]) -> tuple[Any, ...]:
+    """Path segments of ``val``: one computed array argument is the whole path."""
+    if len(values) == 1 and isinstance(values[0], list):
+        return tuple(values[0])
+    return tuple(values)
 
 
 def _val_get(data: Any, scopes: tuple[Any, ...], climb: int, keys: tuple[Any, ...]) -> Any:
@@ -192,7 +199,7 @@ def build_try(args: list[Any], compile: CompileFn, path: str) -> Fn:
         error: Any = None
         for i, f in enumerate(fns):
             try:
-                return f(d, s) if i == 0 else f(error, (*s, d))
+                return f(d, s) if i == 0 else f(error, (*s, d, error))
             except RuleEvalError as exc:
                 error = exc.error
         raise RuleEvalError(error)

@@ -6,9 +6,10 @@ Inside a body, ``val`` climbs with ``[[-1], "index"]`` to the iteration (the ind
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from engine.rules.errors import invalid_arguments
 from engine.rules.registry import CompileFn, Fn, Operator, register
 from engine.rules.values import truthy
 
@@ -29,7 +30,7 @@ def _body(args: list[Any], compile: CompileFn, path: str) -> tuple[Fn, Fn]:
     return source, body
 
 
-def _each(items: list[Any], body: Fn, d: Any, s: Scopes) -> Any:
+def _each(items: Any, body: Fn, d: Any, s: Scopes) -> Iterator[tuple[Any, Any]]:
     """Yield the body's value for every item, in a scope that knows the index and the outer data."""
     for i, item in enumerate(items):
         yield item, body(item, (*s, d, {"index": i}))
@@ -61,14 +62,16 @@ def build_reduce(args: list[Any], compile: CompileFn, path: str) -> Fn:
     return run
 
 
-def quantifier(test: Callable[[Any, int], bool]) -> Callable[[list[Any], CompileFn, str], Fn]:
-    """Builder of ``all``/``some``/``none`` from what the truthy-results iterator must satisfy."""
+def quantifier(name: str, test: Callable[[Any, int], bool]) -> Callable[[list[Any], CompileFn, str], Fn]:
+    """Builder of ``all``/``some``/``none``: the source must be an array (else Invalid Arguments)."""
 
     def build(args: list[Any], compile: CompileFn, path: str) -> Fn:
         source, body = _body(args, compile, path)
 
         def run(d: Any, s: Scopes) -> bool:
-            items = _items(source(d, s))
+            items = source(d, s)
+            if not isinstance(items, (list, tuple)):
+                raise invalid_arguments(name)
             return test((truthy(v) for _, v in _each(items, body, d, s)), len(items))
 
         return run
@@ -96,18 +99,30 @@ def _body_scoped(i: int) -> bool:
     return i == 1
 
 
-for _op in (
-    Operator("map", build_map, 2, 2, label_zh="逐项映射", label_en="map", group="array", pure=False,
-             scoped=_body_scoped),
-    Operator("filter", build_filter, 2, 2, label_zh="筛选", label_en="filter", group="array", pure=False,
-             scoped=_body_scoped),
-    Operator("reduce", build_reduce, 2, 3, label_zh="累计", label_en="reduce", group="array", pure=False,
-             scoped=_body_scoped),
-    Operator("all", quantifier(_all), 2, 2, label_zh="全部满足", label_en="all",
-             group="array", pure=False, scoped=_body_scoped),
-    Operator("some", quantifier(_some), 2, 2, label_zh="任一满足", label_en="some", group="array",
-             pure=False, scoped=_body_scoped),
-    Operator("none", quantifier(_none), 2, 2, label_zh="都不满足", label_en="none", group="array",
-             pure=False, scoped=_body_scoped),
-):
-    register(_op)
+def _check_source(args: list[Any], path: str) -> list[tuple[str, str, str]]:
+    """A literal that is not an array (null, a number, text) can never be iterated."""
+    if args and not isinstance(args[0], (list, dict)):
+        return [(f"{path}[0]", "invalid_arguments", "the first argument must be an array")]
+    return []
+
+
+def _check_mapper(args: list[Any], path: str) -> list[tuple[str, str, str]]:
+    """map/filter also need a body (a literal null body is refused)."""
+    problems = _check_source(args, path)
+    if len(args) > 1 and args[1] is None:
+        problems.append((f"{path}[1]", "invalid_arguments", "the second argument must be logic"))
+    return problems
+
+
+def _iterator(name: str, build: Any, hi: int, zh: str, en: str, check: Any) -> None:
+    """Register one iterator (a literal array of arguments; the body is scoped to the item)."""
+    register(Operator(name, build, 2, hi, label_zh=zh, label_en=en, group="array", pure=False,
+                      scoped=_body_scoped, list_args=True, check=check))
+
+
+_iterator("map", build_map, 2, "逐项映射", "map", _check_mapper)
+_iterator("filter", build_filter, 2, "筛选", "filter", _check_mapper)
+_iterator("reduce", build_reduce, 3, "累计", "reduce", _check_source)
+_iterator("all", quantifier("all", _all), 2, "全部满足", "all", _check_source)
+_iterator("some", quantifier("some", _some), 2, "任一满足", "some", _check_source)
+_iterator("none", quantifier("none", _none), 2, "都不满足", "none", _check_source)

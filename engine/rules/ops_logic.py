@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.rules.registry import CompileFn, Fn, Operator, binary_op, register, unary_op
+from engine.rules.registry import CompileFn, Fn, Operator, register, unary_op
 from engine.rules.values import less_than, loose_equals, strict_equals, truthy
 
 
@@ -35,11 +35,14 @@ def build_if(args: list[Any], compile: CompileFn, path: str) -> Fn:
 
 
 def build_and(args: list[Any], compile: CompileFn, path: str) -> Fn:
-    """``and``: the first falsy operand, else the last operand (null with none)."""
+    """``and``: the first falsy operand, else the last operand (false with none)."""
     fns = _compile_all(args, compile, path)
+    if len(fns) == 2:
+        f0, f1 = fns
+        return lambda d, s: v if not truthy(v := f0(d, s)) else f1(d, s)
 
     def run(d: Any, s: tuple[Any, ...]) -> Any:
-        value = None
+        value: Any = False
         for f in fns:
             value = f(d, s)
             if not truthy(value):
@@ -50,11 +53,14 @@ def build_and(args: list[Any], compile: CompileFn, path: str) -> Fn:
 
 
 def build_or(args: list[Any], compile: CompileFn, path: str) -> Fn:
-    """``or``: the first truthy operand, else the last operand (null with none)."""
+    """``or``: the first truthy operand, else the last operand (false with none)."""
     fns = _compile_all(args, compile, path)
+    if len(fns) == 2:
+        f0, f1 = fns
+        return lambda d, s: v if truthy(v := f0(d, s)) else f1(d, s)
 
     def run(d: Any, s: tuple[Any, ...]) -> Any:
-        value = None
+        value: Any = False
         for f in fns:
             value = f(d, s)
             if truthy(value):
@@ -65,7 +71,7 @@ def build_or(args: list[Any], compile: CompileFn, path: str) -> Fn:
 
 
 def chained(test: Callable[[Any, Any], bool]) -> Callable[[list[Any], CompileFn, str], Fn]:
-    """Builder of a comparison over 2 or more operands (``{"<": [1, x, 10]}`` = between)."""
+    """Builder of a comparison over 2 or more operands (``{"<": [1, x, 10]}`` = between), lazily."""
 
     def build(args: list[Any], compile: CompileFn, path: str) -> Fn:
         fns = _compile_all(args, compile, path)
@@ -115,22 +121,23 @@ def _not(value: Any) -> bool:
     return not truthy(value)
 
 
-for _op in (
-    Operator("if", build_if, label_zh="如果", label_en="if", group="logic"),
-    Operator("?:", build_if, 3, 3, label_zh="三元条件", label_en="ternary", group="logic"),
-    Operator("and", build_and, label_zh="并且", label_en="and", group="logic"),
-    Operator("or", build_or, label_zh="或者", label_en="or", group="logic"),
-    Operator("!", unary_op(_not), 0, 1, label_zh="非", label_en="not", group="logic"),
-    Operator("!!", unary_op(truthy), 0, 1, label_zh="为真", label_en="is truthy", group="logic"),
-    Operator("==", binary_op(loose_equals), 2, 2, label_zh="等于", label_en="equals", group="compare"),
-    Operator("!=", binary_op(_ne), 2, 2, label_zh="不等于", label_en="not equals", group="compare"),
-    Operator("===", binary_op(strict_equals), 2, 2, label_zh="严格等于", label_en="strictly equals",
-             group="compare"),
-    Operator("!==", binary_op(_sne), 2, 2, label_zh="严格不等于", label_en="strictly not equals",
-             group="compare"),
-    Operator("<", chained(_lt), 2, None, label_zh="小于", label_en="less than", group="compare"),
-    Operator("<=", chained(_le), 2, None, label_zh="小于等于", label_en="at most", group="compare"),
-    Operator(">", chained(_gt), 2, None, label_zh="大于", label_en="greater than", group="compare"),
-    Operator(">=", chained(_ge), 2, None, label_zh="大于等于", label_en="at least", group="compare"),
-):
-    register(_op)
+def _op(name: str, build: Any, zh: str, en: str, group: str, lo: int = 0, hi: int | None = None) -> None:
+    """Register one logic/comparison operator (all take a literal array of arguments but ! and !!)."""
+    register(Operator(name, build, lo, hi, label_zh=zh, label_en=en, group=group,
+                      list_args=name not in ("!", "!!")))
+
+
+_op("if", build_if, "如果", "if", "logic")
+_op("?:", build_if, "三元条件", "ternary", "logic", 3, 3)
+_op("and", build_and, "并且", "and", "logic")
+_op("or", build_or, "或者", "or", "logic")
+_op("!", unary_op(_not), "非", "not", "logic", 0, 1)
+_op("!!", unary_op(truthy), "为真", "is truthy", "logic", 0, 1)
+_op("==", chained(loose_equals), "等于", "equals", "compare", 2)
+_op("!=", chained(_ne), "不等于", "not equals", "compare", 2)
+_op("===", chained(strict_equals), "严格等于", "strictly equals", "compare", 2)
+_op("!==", chained(_sne), "严格不等于", "strictly not equals", "compare", 2)
+_op("<", chained(_lt), "小于", "less than", "compare", 2)
+_op("<=", chained(_le), "小于等于", "at most", "compare", 2)
+_op(">", chained(_gt), "大于", "greater than", "compare", 2)
+_op(">=", chained(_ge), "大于等于", "at least", "compare", 2)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from engine.rules.errors import nan_error
-from engine.rules.registry import CompileFn, Fn, Operator, const_value, register, values_op
-from engine.rules.values import is_number, js_str, strict_equals, to_number
+from engine.rules.registry import CompileFn, Fn, Operator, const_value, register
+from engine.rules.values import cat_str, is_number, js_str, strict_equals, to_number
 
 
 def cat(values: list[Any]) -> str:
-    """Concatenate the operands as text (numbers as JavaScript prints them)."""
-    return "".join(js_str(v) for v in values)
+    """Concatenate the operands as text (numbers as JavaScript prints them, null as nothing)."""
+    return "".join(cat_str(v) for v in values)
 
 
 def substr(values: list[Any]) -> str:
@@ -68,9 +68,10 @@ def merge(values: list[Any]) -> list[Any]:
 
 
 for _op in (
-    Operator("cat", values_op(cat), label_zh="拼接文本", label_en="concatenate", group="text"),
-    Operator("substr", values_op(substr), 1, 3, label_zh="截取文本", label_en="substring", group="text"),
+    Operator("cat", impl=cat, label_zh="拼接文本", label_en="concatenate", group="text"),
+    Operator("substr", impl=substr, min_args=1, max_args=3, label_zh="截取文本", label_en="substring",
+             group="text"),
     Operator("in", build_in, 2, 2, label_zh="包含于", label_en="in", group="text"),
-    Operator("merge", values_op(merge), label_zh="合并数组", label_en="merge", group="array"),
+    Operator("merge", impl=merge, label_zh="合并数组", label_en="merge", group="array"),
 ):
     register(_op)

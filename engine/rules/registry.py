@@ -8,7 +8,7 @@ the top, the item inside ``map``/``filter``/...), ``scopes`` the tuple of enclos
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 Fn = Callable[[Any, tuple[Any, ...]], Any]
@@ -25,11 +25,14 @@ class Operator:
     sub-node at a JSON path.  ``pure`` operators with constant arguments are folded at compile time.
     ``check`` returns extra static problems as (path, code, message) tuples.  ``scoped(i)`` is true
     for arguments evaluated with another data context (iterator bodies); a ``raw`` operator gets
-    its argument unevaluated and unvalidated as ``[raw]`` (``preserve``).
+    its argument unevaluated and unvalidated as ``[raw]`` (``preserve``).  An operator given as
+    ``impl`` (a function of the evaluated argument list) also accepts one operator as its whole
+    argument list (``{"+": {"val": "prices"}}`` sums the array); a ``list_args`` operator refuses
+    anything but a literal array of arguments.
     """
 
     name: str
-    build: Builder
+    build: Builder | None = None
     min_args: int = 0
     max_args: int | None = None
     label_zh: str = ""
@@ -38,6 +41,8 @@ class Operator:
     pure: bool = True
     scoped: Callable[[int], bool] = field(default=lambda i: False)
     raw: bool = False
+    impl: Callable[[list[Any]], Any] | None = None
+    list_args: bool = False
     check: StaticCheck | None = None
     example: dict[str, Any] = field(default_factory=dict)
 
@@ -47,6 +52,10 @@ OPERATORS: dict[str, Operator] = {}
 
 def register(op: Operator) -> Operator:
     """Add an operator to the registry (a later registration of the same name replaces it)."""
+    if op.build is None:
+        if op.impl is None:
+            raise ValueError(f"operator {op.name!r} needs build or impl")
+        op = replace(op, build=values_op(op.impl))
     OPERATORS[op.name] = op
     return op
 

@@ -70,9 +70,11 @@ def _is_json_scalar(node: Any) -> bool:
 
 def _visit_operator(node: Mapping[str, Any], path: str, depth: int, scoped: bool, walk: _Walk) -> None:
     """Check an ``{"op": args}`` node: one key, a known operator, its arity and static checks."""
+    if not node:
+        return
     if len(node) != 1:
-        keys = ", ".join(sorted(map(str, node))) or "none"
-        walk.add(path, "not_an_operator", f"an operator node has exactly one key (found: {keys})")
+        keys = ", ".join(sorted(map(str, node)))
+        walk.add(path, "unknown_operator", f"an operator node has exactly one key (found: {keys})")
         return
     ((name, raw),) = node.items()
     op_path = f"{path}.{name}"
@@ -81,7 +83,7 @@ def _visit_operator(node: Mapping[str, Any], path: str, depth: int, scoped: bool
     if op is None:
         walk.add(op_path, "unknown_operator", f"unknown operator {name!r}")
     else:
-        _check_operator(op, op_path, args, walk)
+        _check_operator(op, op_path, raw, args, walk)
         if walk.catalogue is not None and not scoped:
             for p in walk.catalogue.check_operator(name, args, op_path):
                 walk.add(*p)
@@ -92,12 +94,17 @@ def _visit_operator(node: Mapping[str, Any], path: str, depth: int, scoped: bool
         _visit(arg, f"{op_path}[{i}]", depth + 1, inner, walk)
 
 
-def _check_operator(op: Operator, op_path: str, args: list[Any], walk: _Walk) -> None:
+def _check_operator(op: Operator, op_path: str, raw: Any, args: list[Any], walk: _Walk) -> None:
     """Arity and the operator's own static checks."""
+    if op.impl is not None and isinstance(raw, Mapping) and raw:
+        return  # the argument list is computed at run time
+    if op.list_args and not isinstance(raw, list):
+        walk.add(op_path, "invalid_arguments", f"{op.name} takes an array of arguments")
+        return
     if len(args) < op.min_args:
-        walk.add(op_path, "arity", f"{op.name} takes at least {op.min_args} argument(s), got {len(args)}")
+        walk.add(op_path, "invalid_arguments", f"{op.name} takes at least {op.min_args} argument(s), got {len(args)}")
     elif op.max_args is not None and len(args) > op.max_args:
-        walk.add(op_path, "arity", f"{op.name} takes at most {op.max_args} argument(s), got {len(args)}")
+        walk.add(op_path, "invalid_arguments", f"{op.name} takes at most {op.max_args} argument(s), got {len(args)}")
     if op.check is not None:
         for p in op.check(args, op_path):
             walk.add(*p)

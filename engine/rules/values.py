@@ -12,7 +12,11 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from engine.rules.errors import nan_error
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 Number = int | float | Decimal
 NAN = float("nan")
 _DECIMAL_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
@@ -22,14 +26,14 @@ _INFINITIES = {"Infinity": math.inf, "+Infinity": math.inf, "-Infinity": -math.i
 
 
 def truthy(value: Any) -> bool:
-    """JSON-Logic truthiness: false, null, 0, NaN, "", [] and {} are false; everything else is true."""
+    """JSON-Logic truthiness: false, null, 0, NaN, "" and [] are false; everything else (even {}) is true."""
     if value is None or value is False:
         return False
     if value is True:
         return True
     if isinstance(value, (int, float, Decimal)):
         return value == value and value != 0
-    if isinstance(value, (str, list, tuple, dict)):
+    if isinstance(value, (str, list, tuple)):
         return len(value) > 0
     return True
 
@@ -65,7 +69,7 @@ def str_to_number(text: str) -> Number:
 
 
 def to_number(value: Any) -> Number:
-    """JavaScript ``Number(value)`` (Decimal kept exact); NaN when the value is not numeric."""
+    """JavaScript ``Number(value)`` for scalars (Decimal kept exact); NaN for arrays, objects, junk."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (int, float, Decimal)):
@@ -74,8 +78,6 @@ def to_number(value: Any) -> Number:
         return 0
     if isinstance(value, str):
         return str_to_number(value)
-    if isinstance(value, (list, tuple)):
-        return str_to_number(js_str(value))
     return NAN
 
 
@@ -133,6 +135,11 @@ def js_str(value: Any) -> str:
     return "[object Object]"
 
 
+def cat_str(value: Any) -> str:
+    """Text of one ``cat`` operand: null is empty, everything else as ``js_str``."""
+    return "" if value is None else js_str(value)
+
+
 def strict_equals(a: Any, b: Any) -> bool:
     """``===``: same JSON type and same value (numbers compare across int/float/Decimal)."""
     if is_number(a) and is_number(b):
@@ -143,37 +150,69 @@ def strict_equals(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _primitive(value: Any) -> Any:
-    """JavaScript ToPrimitive for arrays and objects (their string form)."""
+def _comparable(value: Any) -> Any:
+    """Refuse arrays and objects in ``==``/``<``: they are never numbers (the NaN error)."""
     if isinstance(value, (list, tuple, dict)):
-        return js_str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
+        raise nan_error()
     return value
 
 
+def _temporal(a: Any, b: Any) -> tuple[Any, Any] | None:
+    """Both sides as aware datetimes if either is a date/datetime (the other may be ISO text)."""
+    if not isinstance(a, date) and not isinstance(b, date):
+        return None
+    x, y = to_datetime(a), to_datetime(b)
+    if x is None or y is None:
+        raise nan_error()
+    return x, y
+
+
 def loose_equals(a: Any, b: Any) -> bool:
-    """``==`` with JavaScript's coercions (null only equals null; numbers and strings compare as numbers)."""
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, (list, tuple, dict)) and isinstance(b, (list, tuple, dict)):
-        return a is b or a == b
-    a, b = _primitive(a), _primitive(b)
-    if isinstance(a, str) and isinstance(b, str):
+    """``==``: values of one type compare directly; otherwise both become numbers (null is 0).
+
+    null equals null, 0 and false but never a string; an array or object, or a string that is
+    not a number compared with a number, raises the NaN error (JSON-Logic community suites).
+    """
+    ta, tb = type(a), type(b)
+    if ta is tb and ta is not list and ta is not dict:
         return a == b
+    a, b = _comparable(a), _comparable(b)
+    if (a is None and isinstance(b, str)) or (b is None and isinstance(a, str)):
+        return False
+    pair = _temporal(a, b)
+    if pair is not None:
+        return pair[0] == pair[1]
     x, y = number_pair(a, b)
+    if x != x or y != y:
+        raise nan_error()
     return x == y
 
 
 def less_than(a: Any, b: Any, or_equal: bool = False) -> bool:
-    """``<`` / ``<=`` with JavaScript's coercions: two strings compare as text, otherwise as numbers."""
+    """``<`` / ``<=``: two strings compare as text, dates as instants, anything else as numbers."""
     ta, tb = type(a), type(b)
     if (ta is int or ta is float) and (tb is int or tb is float):
         return a <= b if or_equal else a < b
-    a, b = _primitive(a), _primitive(b)
-    if isinstance(a, str) and isinstance(b, str):
+    a, b = _comparable(a), _comparable(b)
+    if ta is str and tb is str:
         return a <= b if or_equal else a < b
-    x, y = number_pair(a, b)
+    pair = _temporal(a, b)
+    x, y = pair if pair is not None else number_pair(a, b)
     if is_nan(x) or is_nan(y):
-        return False
+        raise nan_error()
     return x <= y if or_equal else x < y
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """An aware datetime from a datetime, a date (midnight Asia/Shanghai) or ISO text; else None."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=SHANGHAI)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=SHANGHAI)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=SHANGHAI)
+    return None
