@@ -127,6 +127,8 @@ class GuardedRoute(APIRoute):
                 f"route {path} declares no roles: add Depends(Require(...)) or Depends(public)"
             )
         self.roles = roles
+        if self.summary is None and endpoint.__doc__:
+            self.summary = endpoint.__doc__.strip().splitlines()[0].rstrip(".")
         self.openapi_extra = {**(self.openapi_extra or {}), "x-roles": list(roles)}
         errors = {k: v for k, v in _ERRORS.items() if k == 422 or roles != (PUBLIC,)}
         if not _takes_input(self.dependant):

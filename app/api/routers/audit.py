@@ -32,6 +32,9 @@ def list_audit(
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=audit.LIMIT_MAX)] = 100,
 ) -> list[AuditEntryOut]:
-    """The newest entries first."""
+    """Audit trail.
+
+    Newest entries first, optionally for one entity type or entity.
+    """
     entries = audit.recent_entries(entity_type=entity_type, entity_id=entity_id, limit=limit)
     return [AuditEntryOut.model_validate(e) for e in entries]

@@ -40,7 +40,7 @@ class MeOut(ApiModel):
         401: {"model": ErrorResponse, "description": "wrong username or password"},
     },
 )
-def post_token(
+def token_login(
     request: Request,
     response: Response,
     grant_type: Annotated[str, Form(pattern="^password$")],
@@ -49,7 +49,9 @@ def post_token(
     _: Annotated[None, Depends(public)],
     scope: Annotated[str, Form()] = "",
 ) -> TokenOut:
-    """Exchange a username and password for a bearer token (form-encoded, RFC 6749 section 4.3).
+    """Log in for a token (OAuth 2.0 password grant).
+
+    Exchange a username and password for a bearer token (form-encoded, RFC 6749 section 4.3).
 
     The token acts with the user's role and lasts as long as a login session (12 hours by default).
     For long-lived tokens for scripts, create one at ``POST /api/v1/tokens``.
@@ -68,5 +70,8 @@ def post_token(
 
 @router.get("/me")
 def get_me(user: CurrentUser) -> MeOut:
-    """The user the token belongs to."""
+    """The calling user.
+
+    The user the token belongs to, with the role the token acts with.
+    """
     return MeOut.model_validate(user)

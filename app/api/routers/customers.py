@@ -47,7 +47,11 @@ def list_customers(
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=customers.PAGE_SIZE_MAX)] = 20,
 ) -> Page[CustomerOut]:
-    """Search customers; exact matches on personal data go through blind indexes."""
+    """Search customers.
+
+    Personal data is masked; exact matches on phone, e-mail, name and identities go through
+    blind indexes, so the database never sees the search term in clear.
+    """
     found = customers.search_customers(q, page, page_size)
     return Page[CustomerOut](
         items=[CustomerOut.model_validate(c) for c in found.items], total=found.total,
@@ -57,5 +61,8 @@ def list_customers(
 
 @router.get("/{customer_id}", responses={404: {"model": ErrorResponse}})
 def get_customer(_: Reader, customer_id: Annotated[int, Path(ge=1)]) -> CustomerOut:
-    """One customer."""
+    """One customer.
+
+    Personal data is masked.
+    """
     return CustomerOut.model_validate(customers.get_customer(customer_id))

@@ -47,7 +47,11 @@ def _period(p: PeriodFigures) -> PeriodOut:
 def kpi_summary(
     _: Annotated[UserInfo, Depends(Require("admin", "marketer", "designer", "analyst"))],
 ) -> KpiSummaryOut:
-    """Customers, paid orders, GMV and average order value (money as strings)."""
+    """Dashboard KPIs.
+
+    Customers, paid orders, GMV and average order value of the last 30 days against the 30
+    before (money as strings).
+    """
     k = dashboard_kpis()
     return KpiSummaryOut(
         as_of=k.as_of, period_days=PERIOD_DAYS, customers=k.customers,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Response
 
 from app.api.deps import GuardedRoute, public
 from app.api.schemas import ApiModel
-from services import health
+from services import health as health_check
 
 router = APIRouter(tags=["system"], route_class=GuardedRoute)
 
@@ -21,9 +21,12 @@ class HealthOut(ApiModel):
 
 
 @router.get("/health", responses={503: {"model": HealthOut}})
-def get_health(response: Response, _: Annotated[None, Depends(public)]) -> HealthOut:
-    """The app database answers (200) or not (503)."""
-    result = health.check()
+def health(response: Response, _: Annotated[None, Depends(public)]) -> HealthOut:
+    """Service health (no token needed).
+
+    200 when the app database answers, 503 when it does not.
+    """
+    result = health_check.check()
     if not result.database_ok:
         response.status_code = 503
         return HealthOut(status="unavailable", database="unreachable")

@@ -52,13 +52,19 @@ class NewTokenOut(ApiModel):
 
 @router.get("")
 def list_tokens(user: CurrentUser) -> list[TokenInfoOut]:
-    """Your tokens, newest first, revoked and expired ones included."""
+    """List your tokens.
+
+    Newest first, revoked and expired ones included; never the token values.
+    """
     return [TokenInfoOut.model_validate(t) for t in tokens.list_tokens(user)]
 
 
 @router.post("", status_code=201)
 def create_token(body: TokenIn, user: CurrentUser) -> NewTokenOut:
-    """Create a token; keep the ``token`` value, it cannot be shown again."""
+    """Create a token (shown once).
+
+    Keep the ``token`` value from the answer: it cannot be shown again.
+    """
     new = tokens.create_token(
         user, body.name, role=body.role, expires_in_days=body.expires_in_days,
         read_only=body.read_only,
@@ -68,6 +74,9 @@ def create_token(body: TokenIn, user: CurrentUser) -> NewTokenOut:
 
 @router.delete("/{token_id}", status_code=204, responses={404: {"model": ErrorResponse}})
 def revoke_token(token_id: Annotated[int, Path(ge=1)], user: CurrentUser) -> Response:
-    """Revoke one of your tokens (revoking twice is fine); it stops working at once."""
+    """Revoke one of your tokens.
+
+    It stops working at once; revoking twice is fine.
+    """
     tokens.revoke_token(user, token_id)
     return Response(status_code=204)

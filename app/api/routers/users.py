@@ -53,14 +53,20 @@ def _out(listing: auth.UserListing) -> UserOut:
 
 @router.get("")
 def list_users(_: AdminUser) -> list[UserOut]:
-    """Every user, by username."""
+    """List users.
+
+    Every user, by username; never a password.
+    """
     return [_out(u) for u in auth.list_users()]
 
 
 @router.post("", status_code=201, responses={409: {"model": ErrorResponse,
                                                    "description": "the username is taken"}})
 def create_user(body: UserIn, admin: AdminUser) -> UserOut:
-    """Create an active user (audited with the admin's name)."""
+    """Create a user.
+
+    The user is active at once; the audit trail names the admin who created it.
+    """
     created = auth.create_user(
         body.username, body.password, body.role, body.display_name, body.locale,
         actor=admin.username,
