@@ -50,6 +50,8 @@ def compile_rule(rule: Any) -> CompiledRule:
         key = canonical_key(rule)
     except (TypeError, ValueError) as exc:
         raise RuleError([Problem("$", "not_json", f"rule is not JSON: {exc}")]) from exc
+    except RecursionError as exc:
+        raise RuleError([Problem("$", "too_deep", "rule nests far too deep")]) from exc
     return _compile_cached(key)
 
 
