@@ -1,0 +1,184 @@
+"""Orders placed through checkout, the facts a quote needs (products, customer), idempotency keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Category,
+    Channel,
+    Customer,
+    CustomerTag,
+    IdempotencyKey,
+    Order,
+    OrderLine,
+    Product,
+    Store,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class ProductRecord:
+    """A product as checkout prices it."""
+
+    id: int
+    sku: str
+    name: str
+    category: str | None
+    price: Decimal
+    cost: Decimal
+    active: bool
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    """What promotion conditions may read about a customer."""
+
+    id: int
+    tier: str
+    tags: tuple[str, ...]
+    paid_orders: int
+
+
+@dataclass(frozen=True)
+class LineRecord:
+    """One order line."""
+
+    product_id: int
+    sku: str
+    qty: int
+    unit_price: Decimal
+    discount: Decimal
+    amount: Decimal
+    cost: Decimal
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    """An order with its lines."""
+
+    id: int
+    order_no: str
+    customer_id: int | None
+    channel_code: str
+    location_code: str | None
+    status: str
+    placed_at: datetime
+    subtotal: Decimal
+    discount: Decimal
+    shipping: Decimal
+    total: Decimal
+    coupon_code: str | None
+    promotion_ids: list[Any]
+    idempotency_key: str | None
+    lines: list[LineRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    """A processed request: its hash and the response given."""
+
+    key: str
+    scope: str
+    request_hash: str
+    response: dict[str, Any] | None
+
+
+def products_by_sku(session: Session, skus: Iterable[str]) -> dict[str, ProductRecord]:
+    """Products by SKU, with their category code."""
+    skus = list(skus)
+    if not skus:
+        return {}
+    rows = session.execute(
+        sa.select(Product, Category.code).outerjoin(Category, Category.id == Product.category_id)
+        .where(Product.sku.in_(skus))
+    ).all()
+    return {p.sku: ProductRecord(p.id, p.sku, p.name, code, p.price, p.cost, p.status == "active")
+            for p, code in rows}
+
+
+def customer_facts(session: Session, customer_id: int) -> CustomerFacts | None:
+    """Tier, tags and number of paid orders of a customer, or None if there is no such customer."""
+    tier = session.scalar(sa.select(Customer.tier).where(Customer.id == customer_id))
+    if tier is None:
+        return None
+    tags = session.scalars(sa.select(CustomerTag.tag).where(CustomerTag.customer_id == customer_id)
+                           .order_by(CustomerTag.tag))
+    paid = session.scalar(sa.select(sa.func.count()).select_from(Order).where(
+        Order.customer_id == customer_id, Order.status == "paid"))
+    return CustomerFacts(customer_id, tier, tuple(tags), int(paid or 0))
+
+
+def channel_exists(session: Session, code: str) -> bool:
+    """True if the sales channel exists."""
+    return session.scalar(sa.select(Channel.code).where(Channel.code == code)) is not None
+
+
+def store_id(session: Session, location_code: str) -> int | None:
+    """The store whose code is this location, if it is a store."""
+    return session.scalar(sa.select(Store.id).where(Store.code == location_code))
+
+
+def insert_order(session: Session, order: OrderRecord) -> int:
+    """Insert an order and its lines; returns its id."""
+    row = Order(
+        order_no=order.order_no, customer_id=order.customer_id, channel_code=order.channel_code,
+        store_id=store_id(session, order.location_code) if order.location_code else None,
+        location_code=order.location_code, status=order.status, placed_at=order.placed_at,
+        subtotal=order.subtotal, discount=order.discount, shipping=order.shipping, total=order.total,
+        coupon_code=order.coupon_code, promotion_ids=list(order.promotion_ids),
+        idempotency_key=order.idempotency_key,
+    )
+    session.add(row)
+    session.flush()
+    session.execute(sa.insert(OrderLine), [{"order_id": row.id, **ln.__dict__} for ln in order.lines])
+    return row.id
+
+
+def get_order(session: Session, order_no: str) -> OrderRecord | None:
+    """The order with this number and its lines, or None."""
+    row = session.scalar(sa.select(Order).where(Order.order_no == order_no))
+    if row is None:
+        return None
+    lines = session.scalars(sa.select(OrderLine).where(OrderLine.order_id == row.id).order_by(OrderLine.id))
+    return OrderRecord(
+        id=row.id, order_no=row.order_no, customer_id=row.customer_id, channel_code=row.channel_code,
+        location_code=row.location_code, status=row.status, placed_at=row.placed_at,
+        subtotal=row.subtotal, discount=row.discount, shipping=row.shipping, total=row.total,
+        coupon_code=row.coupon_code, promotion_ids=list(row.promotion_ids or []),
+        idempotency_key=row.idempotency_key,
+        lines=[LineRecord(ln.product_id, ln.sku, ln.qty, ln.unit_price, ln.discount, ln.amount, ln.cost)
+               for ln in lines],
+    )
+
+
+def move_status(session: Session, order_id: int, *, from_status: str, to_status: str) -> bool:
+    """Change the order's status if it is ``from_status``; False otherwise (a concurrent change won)."""
+    result = session.execute(sa.update(Order).where(Order.id == order_id, Order.status == from_status)
+                             .values(status=to_status, updated_at=utcnow()))
+    return result.rowcount == 1
+
+
+def get_idempotency(session: Session, key: str) -> IdempotencyRecord | None:
+    """The processed request with this key, or None."""
+    row = session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.key == key))
+    return IdempotencyRecord(row.key, row.scope, row.request_hash, row.response) if row else None
+
+
+def insert_idempotency(session: Session, key: str, scope: str, request_hash: str) -> None:
+    """Claim a key (flushes now: a concurrent claim of the same key waits, then fails on the unique index)."""
+    session.add(IdempotencyKey(key=key, scope=scope, request_hash=request_hash, response=None))
+    session.flush()
+
+
+def set_idempotency_response(session: Session, key: str, response: dict[str, Any]) -> None:
+    """Store the response given for the key."""
+    session.execute(sa.update(IdempotencyKey).where(IdempotencyKey.key == key).values(response=response))

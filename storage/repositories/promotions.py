@@ -1,0 +1,297 @@
+"""Promotions, their immutable versions, budgets and per-customer usage.
+
+Budgets are consumed with conditional UPDATEs (``used + x <= budget`` in the WHERE, rowcount
+checked) and per-customer uses with an upsert guarded the same way, so concurrent transactions on
+PostgreSQL never take more than a limit; a False return means "exhausted, nothing changed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    CouponTemplate,
+    OrderPromotion,
+    Promotion,
+    PromotionCustomerUse,
+    PromotionVersion,
+    utcnow,
+)
+from storage.repositories.errors import DuplicateError
+
+STATUSES = ("draft", "scheduled", "live", "paused", "ended")
+RUNNING = ("scheduled", "live")
+
+
+@dataclass(frozen=True)
+class PromotionRecord:
+    """A promotion with its current version's definition."""
+
+    id: int
+    code: str
+    name: str
+    status: str
+    current_version: int
+    definition: dict[str, Any]
+    budget_amount: Decimal | None
+    budget_uses: int | None
+    used_amount: Decimal
+    used_uses: int
+    per_customer_limit: int | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """One immutable version of a promotion's definition."""
+
+    version: int
+    definition: dict[str, Any]
+    created_by: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OrderPromotionRecord:
+    """What one promotion gave one order."""
+
+    order_id: int
+    promotion_id: int
+    promotion_version: int
+    customer_id: int | None
+    amount: Decimal
+    discount: Decimal
+    shipping_off: Decimal
+    gift_sku: str | None
+    gift_qty: int
+    coupon_id: int | None
+
+
+def _record(row: Promotion, definition: dict[str, Any]) -> PromotionRecord:
+    """Row + definition -> record."""
+    return PromotionRecord(
+        id=row.id, code=row.code, name=row.name, status=row.status,
+        current_version=row.current_version, definition=dict(definition),
+        budget_amount=row.budget_amount, budget_uses=row.budget_uses,
+        used_amount=row.used_amount, used_uses=row.used_uses,
+        per_customer_limit=row.per_customer_limit, starts_at=row.starts_at, ends_at=row.ends_at,
+        created_by=row.created_by, created_at=row.created_at, updated_at=row.updated_at,
+    )
+
+
+def _current_query() -> sa.Select[tuple[Promotion, dict[str, Any]]]:
+    """Promotions joined with the definition of their current version."""
+    return sa.select(Promotion, PromotionVersion.definition).join(
+        PromotionVersion,
+        sa.and_(PromotionVersion.promotion_id == Promotion.id,
+                PromotionVersion.version == Promotion.current_version),
+    )
+
+
+def create(
+    session: Session, *, code: str, name: str, definition: dict[str, Any],
+    budget_amount: Decimal | None, budget_uses: int | None, per_customer_limit: int | None,
+    starts_at: datetime | None, ends_at: datetime | None, created_by: str | None,
+) -> PromotionRecord:
+    """Insert a draft promotion and its version 1; DuplicateError if the code is taken."""
+    if session.scalar(sa.select(Promotion.id).where(Promotion.code == code)) is not None:
+        raise DuplicateError(f"code: {code!r} already exists", "code")
+    row = Promotion(
+        code=code, name=name, status="draft", current_version=1, created_by=created_by,
+        budget_amount=budget_amount, budget_uses=budget_uses, per_customer_limit=per_customer_limit,
+        starts_at=starts_at, ends_at=ends_at, used_amount=Decimal("0"), used_uses=0,
+    )
+    session.add(row)
+    session.flush()
+    session.add(PromotionVersion(promotion_id=row.id, version=1, definition=definition,
+                                 created_by=created_by))
+    session.flush()
+    return _record(row, definition)
+
+
+def get_by_code(session: Session, code: str) -> PromotionRecord | None:
+    """The promotion with this code (current definition), or None."""
+    found = session.execute(_current_query().where(Promotion.code == code)).first()
+    return _record(found[0], found[1]) if found else None
+
+
+def list_all(session: Session) -> list[PromotionRecord]:
+    """Every promotion, newest first."""
+    rows = session.execute(_current_query().order_by(Promotion.id.desc())).all()
+    return [_record(p, d) for p, d in rows]
+
+
+def running(session: Session, now: datetime) -> list[PromotionRecord]:
+    """Promotions scheduled or live whose window contains ``now`` (budgets not checked)."""
+    query = _current_query().where(
+        Promotion.status.in_(RUNNING),
+        sa.or_(Promotion.starts_at.is_(None), Promotion.starts_at <= now),
+        sa.or_(Promotion.ends_at.is_(None), Promotion.ends_at > now),
+    ).order_by(Promotion.id)
+    return [_record(p, d) for p, d in session.execute(query).all()]
+
+
+def by_ids(session: Session, ids: Iterable[int]) -> dict[int, PromotionRecord]:
+    """Promotions by id (current definitions)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = session.execute(_current_query().where(Promotion.id.in_(ids))).all()
+    return {p.id: _record(p, d) for p, d in rows}
+
+
+def versions(session: Session, promotion_id: int) -> list[VersionRecord]:
+    """Every version of a promotion, oldest first."""
+    rows = session.scalars(sa.select(PromotionVersion).where(
+        PromotionVersion.promotion_id == promotion_id).order_by(PromotionVersion.version))
+    return [VersionRecord(r.version, dict(r.definition), r.created_by, r.created_at) for r in rows]
+
+
+def add_version(
+    session: Session, promotion_id: int, *, name: str, definition: dict[str, Any],
+    starts_at: datetime | None, ends_at: datetime | None, created_by: str | None,
+) -> int:
+    """Append a new version and make it current; returns its number (the row is locked meanwhile)."""
+    row = session.get(Promotion, promotion_id, with_for_update=True)
+    assert row is not None
+    version = row.current_version + 1
+    session.add(PromotionVersion(promotion_id=promotion_id, version=version,
+                                 definition=definition, created_by=created_by))
+    row.current_version, row.name, row.starts_at, row.ends_at = version, name, starts_at, ends_at
+    session.flush()
+    return version
+
+
+def set_limits(
+    session: Session, promotion_id: int, *, budget_amount: Decimal | None,
+    budget_uses: int | None, per_customer_limit: int | None,
+) -> bool:
+    """Change budgets and the per-customer limit; False if a budget would fall below what is used."""
+    guards = [Promotion.id == promotion_id]
+    if budget_amount is not None:
+        guards.append(Promotion.used_amount <= budget_amount)
+    if budget_uses is not None:
+        guards.append(Promotion.used_uses <= budget_uses)
+    result = session.execute(
+        sa.update(Promotion)
+        .where(*guards)
+        .values(budget_amount=budget_amount, budget_uses=budget_uses,
+                per_customer_limit=per_customer_limit, updated_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+def set_status(session: Session, promotion_id: int, status: str, *, only_from: Iterable[str]) -> bool:
+    """Move to ``status`` if the stored status is one of ``only_from``; False otherwise."""
+    result = session.execute(
+        sa.update(Promotion)
+        .where(Promotion.id == promotion_id, Promotion.status.in_(list(only_from)))
+        .values(status=status, updated_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+def delete_draft(session: Session, promotion_id: int) -> bool:
+    """Delete a promotion that is still a draft and never used; False otherwise."""
+    used = session.scalar(sa.select(sa.func.count()).select_from(OrderPromotion).where(
+        OrderPromotion.promotion_id == promotion_id))
+    linked = session.scalar(sa.select(sa.func.count()).select_from(CouponTemplate).where(
+        CouponTemplate.promotion_id == promotion_id))
+    if used or linked:
+        return False
+    result = session.execute(sa.delete(Promotion).where(
+        Promotion.id == promotion_id, Promotion.status == "draft"))
+    return result.rowcount == 1
+
+
+def customer_uses(session: Session, customer_id: int, promotion_ids: Iterable[int]) -> dict[int, int]:
+    """How many times the customer used each of these promotions (missing = 0)."""
+    ids = list(promotion_ids)
+    if not ids:
+        return {}
+    rows = session.execute(sa.select(PromotionCustomerUse.promotion_id, PromotionCustomerUse.uses)
+                           .where(PromotionCustomerUse.customer_id == customer_id,
+                                  PromotionCustomerUse.promotion_id.in_(ids)))
+    return {pid: uses for pid, uses in rows}
+
+
+def consume_budget(session: Session, promotion_id: int, amount: Decimal, uses: int = 1) -> bool:
+    """Take ``amount`` and ``uses`` from the budgets if both still fit; False (nothing taken) otherwise."""
+    result = session.execute(
+        sa.update(Promotion)
+        .where(
+            Promotion.id == promotion_id,
+            sa.or_(Promotion.budget_uses.is_(None), Promotion.used_uses + uses <= Promotion.budget_uses),
+            sa.or_(Promotion.budget_amount.is_(None),
+                   Promotion.used_amount + amount <= Promotion.budget_amount),
+        )
+        .values(used_uses=Promotion.used_uses + uses, used_amount=Promotion.used_amount + amount)
+    )
+    return result.rowcount == 1
+
+
+def release_budget(session: Session, promotion_id: int, amount: Decimal, uses: int = 1) -> None:
+    """Give back what ``consume_budget`` took (an order cancelled)."""
+    session.execute(
+        sa.update(Promotion).where(Promotion.id == promotion_id)
+        .values(used_uses=Promotion.used_uses - uses, used_amount=Promotion.used_amount - amount)
+    )
+
+
+def dialect_insert(session: Session) -> Any:
+    """The dialect's INSERT supporting ON CONFLICT (PostgreSQL and SQLite share the API)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def consume_customer_use(session: Session, promotion_id: int, customer_id: int, limit: int | None) -> bool:
+    """Count one use of the promotion by the customer if under ``limit``; False (nothing counted) otherwise."""
+    if limit is not None and limit < 1:
+        return False
+    table = PromotionCustomerUse.__table__
+    stmt = dialect_insert(session)(table).values(promotion_id=promotion_id, customer_id=customer_id, uses=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.promotion_id, table.c.customer_id],
+        set_={"uses": table.c.uses + 1},
+        where=None if limit is None else table.c.uses + 1 <= limit,
+    )
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT .. ON CONFLICT through SQLAlchemy
+    return session.execute(stmt.returning(table.c.id)).first() is not None
+
+
+def release_customer_use(session: Session, promotion_id: int, customer_id: int) -> None:
+    """Give back one use (an order cancelled)."""
+    session.execute(
+        sa.update(PromotionCustomerUse)
+        .where(PromotionCustomerUse.promotion_id == promotion_id,
+               PromotionCustomerUse.customer_id == customer_id, PromotionCustomerUse.uses > 0)
+        .values(uses=PromotionCustomerUse.uses - 1)
+    )
+
+
+def record_order_promotion(session: Session, record: OrderPromotionRecord) -> None:
+    """Store what a promotion gave an order."""
+    session.add(OrderPromotion(**record.__dict__))
+    session.flush()
+
+
+def order_promotions(session: Session, order_id: int) -> list[OrderPromotionRecord]:
+    """What each promotion gave the order."""
+    rows = session.scalars(sa.select(OrderPromotion).where(OrderPromotion.order_id == order_id)
+                           .order_by(OrderPromotion.promotion_id))
+    return [OrderPromotionRecord(
+        order_id=r.order_id, promotion_id=r.promotion_id, promotion_version=r.promotion_version,
+        customer_id=r.customer_id, amount=r.amount, discount=r.discount, shipping_off=r.shipping_off,
+        gift_sku=r.gift_sku, gift_qty=r.gift_qty, coupon_id=r.coupon_id,
+    ) for r in rows]
