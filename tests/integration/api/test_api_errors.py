@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from services import health
+from storage import db as storage_db
 
 from storage.models import AuditLog, User
 from tests.integration.api.conftest import PASSWORD, Headers, count, error_fields
@@ -70,3 +75,22 @@ def test_a_refused_request_changes_nothing(client: TestClient, bearer: Callable[
         "username": "newbie", "password": PASSWORD, "role": "analyst", "display_name": "N"})
     assert r.status_code == 403
     assert (count(User), count(AuditLog)) == (users, audits)
+
+
+def test_health_answers_503_when_the_database_is_unreachable(client: TestClient, tmp_path) -> None:
+    storage_db.use_database(f"sqlite:///{tmp_path}/missing-dir/x.db")
+    r = client.get("/api/v1/health")
+    assert r.status_code == 503
+    assert r.json() == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_an_unexpected_error_answers_500_without_details(
+    api: FastAPI, db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(health, "check", boom)
+    r = TestClient(api, raise_server_exceptions=False).get("/api/v1/health")
+    assert r.status_code == 500
+    assert r.json()["error"]["code"] == "internal_error" and "secret" not in r.text
