@@ -64,7 +64,7 @@ def token_login(
     response.headers["Pragma"] = "no-cache"
     expires_in = 0
     if new.info.expires_at and new.info.created_at:
-        expires_in = int((new.info.expires_at - new.info.created_at).total_seconds())
+        expires_in = round((new.info.expires_at - new.info.created_at).total_seconds())
     return TokenOut(access_token=new.token, expires_in=expires_in)
 
 

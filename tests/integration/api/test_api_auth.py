@@ -33,7 +33,7 @@ def test_password_login_returns_a_bearer_token_that_works(client: TestClient, pe
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["token_type"] == "Bearer" and body["access_token"].startswith("sy_")
-    assert 0 < body["expires_in"] <= 12 * 3600
+    assert body["expires_in"] == 12 * 3600
     assert r.headers["cache-control"] == "no-store"
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.status_code == 200
