@@ -155,7 +155,9 @@ def arrays() -> st.SearchStrategy[Any]:
     )
 
 
-RULES = st.one_of(numbers(), texts(), booleans(), arrays(),
+RULES = st.one_of(numbers(), texts(), booleans(), arrays(), quantifiers(),
+                  st.tuples(st.sampled_from(["and", "or"]), st.lists(st.one_of(booleans_flat(), numbers(), texts()),
+                                                                     max_size=3)).map(lambda p: {p[0]: p[1]}),
                   st.lists(st.one_of(numbers(), texts()), max_size=3),
                   st.tuples(booleans(), numbers(), texts()).map(lambda p: _call("if", *p)))
 
@@ -189,7 +191,7 @@ def test_compiled_engine_agrees_with_the_reference_interpreter(rule: Any, data: 
 def test_the_generator_produces_every_operator_family() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=300, deadline=None, database=None)
+    @settings(max_examples=600, deadline=None, database=None)
     @given(rule=RULES)
     def collect(rule: Any) -> None:
         _operators(rule, seen)
