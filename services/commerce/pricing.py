@@ -85,12 +85,11 @@ class CartInput(BaseModel):
         return lines
 
 
-class OrderInput(CartInput):
-    """A checkout: the cart, who buys, the coupons presented, and optionally the total they saw."""
+class QuoteInput(CartInput):
+    """A cart with who buys (None = anonymous) and the coupon codes presented."""
 
     customer_id: int | None = Field(default=None, ge=1)
     coupon_codes: list[str] = Field(default_factory=list, max_length=MAX_COUPONS)
-    expected_total: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
 
     @field_validator("coupon_codes")
     @classmethod
@@ -99,6 +98,12 @@ class OrderInput(CartInput):
         if any(not v.strip() or len(v) > 64 for v in values):
             raise ValueError("each code must have 1 to 64 characters")
         return values
+
+
+class OrderInput(QuoteInput):
+    """A checkout: the quote's input and, optionally, the total the customer saw (else any price goes)."""
+
+    expected_total: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
 
 
 @dataclass(frozen=True)

@@ -124,13 +124,13 @@ def engine_definition(code: str, name: str, definition: dict[str, Any]) -> tuple
         problems.append(FieldProblem("definition.id", "must be left out or equal the promotion code"))
     doc["id"] = code
     doc.setdefault("name", name)
+    if isinstance(doc.get("condition"), dict):
+        for p in engine.rules.validate(doc["condition"]):
+            problems.append(FieldProblem(f"definition.condition{p.path.removeprefix('$')}", p.message))
     try:
         model = EnginePromotion.model_validate(doc)
     except ValidationError as exc:
         return doc, None, problems + problems_from(exc, "definition")
-    if isinstance(model.condition, dict):
-        for p in engine.rules.validate(model.condition):
-            problems.append(FieldProblem(f"definition.condition{p.path.removeprefix('$')}", p.message))
     return model.model_dump(mode="json"), model, problems
 
 
