@@ -82,6 +82,18 @@ class DemoGenerator:
             "coupon_templates": [{k: t[k] for k in ("id", "stock", "claimed")} for t in templates],
         }
 
+    def all_rows(self) -> Rows:
+        """Every row in memory, usage figures applied (tests and small data sets; the loader streams)."""
+        rows: Rows = defaultdict(list, self.reference_rows())
+        for _, chunk in self.chunks():
+            for name, more in chunk.items():
+                rows[name] += more
+        for name, updates in self.usage_rows().items():
+            by_id = {r["id"]: r for r in rows[name]}
+            for update in updates:
+                by_id[update["id"]].update(update)
+        return dict(rows)
+
     # --- customers -------------------------------------------------------------------------
 
     def chunks(self, size: int = CHUNK) -> Iterator[tuple[int, Rows]]:

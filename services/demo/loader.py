@@ -83,10 +83,11 @@ class DemoDataExists(DemoDataError):
     """The database already holds rows in demo tables; ``tables`` maps table -> row count."""
 
     def __init__(self, tables: dict[str, int]) -> None:
-        biggest = sorted(tables.items(), key=lambda kv: (-kv[1], kv[0]))
-        listed = ", ".join(f"{name} ({count:,})" for name, count in biggest[:3])
-        if len(biggest) > 3:
-            listed += f" and {len(biggest) - 3} more tables"
+        first = ("customers", "orders", "products", "promotions", "campaigns")
+        named = sorted(tables.items(), key=lambda kv: (first.index(kv[0]) if kv[0] in first else 9, -kv[1]))
+        listed = ", ".join(f"{name} ({count:,})" for name, count in named[:3])
+        if len(named) > 3:
+            listed += f" and {len(named) - 3} more tables"
         super().__init__(
             f"the database already has data in {listed}; "
             "load the demo into an empty database, or clear it first (--force / clear=True)"

@@ -11,7 +11,7 @@ import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from services.demo.calendar import mid_autumn, promo_season
@@ -139,13 +139,20 @@ def merge(lines: list[tuple[Product, int]]) -> list[tuple[Product, int]]:
 
 
 def spread(amount: Decimal, bases: list[Decimal]) -> list[Decimal]:
-    """Split ``amount`` over lines in proportion to ``bases``, to the cent, adding up exactly."""
+    """Split ``amount`` over lines in proportion to ``bases``, to the cent, adding up exactly.
+
+    Largest remainder: every part is rounded down, then the cents left go one each to the parts
+    that lost most by rounding, so no part is negative or above its base (when amount <= sum).
+    """
     total = sum(bases, ZERO)
     if amount <= 0 or total <= 0:
         return [ZERO] * len(bases)
-    parts = [(amount * b / total).quantize(CENT, ROUND_HALF_UP) for b in bases]
-    biggest = max(range(len(bases)), key=lambda i: bases[i])
-    parts[biggest] += amount - sum(parts, ZERO)
+    exact = [amount * b / total for b in bases]
+    parts = [e.quantize(CENT, ROUND_DOWN) for e in exact]
+    cents = int((amount - sum(parts, ZERO)) / CENT)
+    by_loss = sorted(range(len(bases)), key=lambda i: (parts[i] - exact[i], i))
+    for i in by_loss[:cents]:
+        parts[i] += CENT
     return parts
 
 
