@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from engine.rules.codegen import generate
 from engine.rules.errors import Problem, RuleError, RuleEvalError
 from engine.rules.registry import OPERATORS, Fn, const
 
 CACHE_SIZE = 4096
+GENERATE = True  # False: evaluate through the closure tree only (tests compare both paths)
 
 
 class CompiledRule:
@@ -22,6 +24,11 @@ class CompiledRule:
         self.rule = rule
         self.key = key
         self._fn = fn
+
+    @property
+    def source(self) -> str | None:
+        """The generated Python source (None when the rule runs on the closure tree)."""
+        return getattr(self._fn, "source", None)
 
     def __call__(self, data: Any = None) -> Any:
         """Evaluate the rule against ``data`` (a JSON-like dict; Decimal, date and datetime allowed)."""
@@ -64,7 +71,8 @@ def _compile_cached(key: str) -> CompiledRule:
     problems = validate(rule)
     if problems:
         raise RuleError(problems)
-    return CompiledRule(rule, key, compile_node(rule, "$"))
+    fn = generate(rule, compile_node, is_static, len(key)) if GENERATE else None
+    return CompiledRule(rule, key, fn or compile_node(rule, "$"))
 
 
 def clear_cache() -> None:

@@ -22,9 +22,10 @@ def step(value: Any, key: Any) -> Any:
         if index is not None and 0 <= index < len(value):
             return value[index]
         return _MISSING
-    if isinstance(value, str):
+    if isinstance(value, str) or not isinstance(key, str) or key.startswith("_"):
         return _MISSING
-    return getattr(value, key, _MISSING) if isinstance(key, str) and not key.startswith("_") else _MISSING
+    found = getattr(value, key, _MISSING)  # plain objects (dataclasses, models): data attributes only
+    return _MISSING if callable(found) else found
 
 
 def _index(key: Any) -> int | None:
@@ -53,9 +54,12 @@ def lookup(data: Any, keys: tuple[Any, ...]) -> Any:
     """Follow the keys from data; ``_MISSING`` if any step is absent (or passes through null)."""
     value = data
     for key in keys:
-        if value is None:
+        if type(value) is dict and type(key) is str:
+            value = value.get(key, _MISSING)
+        elif value is None:
             return _MISSING
-        value = step(value, key)
+        else:
+            value = step(value, key)
         if value is _MISSING:
             return _MISSING
     return value

@@ -16,6 +16,10 @@ def cat(values: list[Any]) -> str:
 
 def substr(values: list[Any]) -> str:
     """``substr [text, start, length?]``: negative start counts from the end, negative length drops."""
+    if len(values) == 3 and type(values[0]) is str and type(values[1]) is int and type(values[2]) is int:
+        text, start, length = values
+        if start >= 0 and length >= 0:
+            return text[start:start + length]
     text = js_str(values[0]) if values else ""
     start = _int_arg(values[1]) if len(values) > 1 else 0
     begin = max(len(text) + start, 0) if start < 0 else min(start, len(text))
@@ -39,6 +43,8 @@ def contains(needle: Any, haystack: Any) -> bool:
     if isinstance(haystack, str):
         return js_str(needle) in haystack
     if isinstance(haystack, (list, tuple)):
+        if type(needle) is str:
+            return needle in haystack  # a str only ever equals a str
         if is_number(needle) or isinstance(needle, (list, dict)):
             return any(strict_equals(needle, item) for item in haystack)
         return any(type(item) is type(needle) and item == needle for item in haystack)

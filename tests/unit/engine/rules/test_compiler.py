@@ -24,7 +24,19 @@ def test_a_compiled_rule_does_not_keep_or_read_the_rule_document() -> None:
 
 def test_constant_subtrees_are_folded_at_compile_time() -> None:
     compiled = compile_rule({"+": [{"*": [2, 3]}, 1]})
-    assert getattr(compiled._fn, "const", None) == (7,)
+    assert compiled.source is not None and compiled.source.endswith("return 7\n")
+
+
+def test_hot_operators_become_inline_python() -> None:
+    compiled = compile_rule({"and": [{">=": [{"var": "cart.subtotal"}, 299]}, {"in": [{"var": "tier"}, ["gold"]]}]})
+    assert compiled.source is not None and "F[" not in compiled.source  # no closure calls left
+    assert compiled({"cart": {"subtotal": 300}, "tier": "gold"}) is True
+
+
+def test_the_generated_code_sees_no_builtins_beyond_type_checks() -> None:
+    compiled = compile_rule({"==": [{"var": "a"}, "x"]})
+    namespace = compiled._fn.__globals__
+    assert set(namespace["__builtins__"]) == {"type", "str", "dict", "list"}
 
 
 def test_folding_keeps_runtime_errors_at_runtime() -> None:
@@ -47,3 +59,10 @@ def test_evaluation_does_not_mutate_the_callers_data() -> None:
     evaluate({"map": [{"var": "xs"}, {"+": [{"var": ""}, 1]}]}, data)
     evaluate({"merge": [{"var": "xs"}, [4]]}, data)
     assert data == {"xs": [3, 1, 2], "customer": {"tags": ["a"]}}
+
+
+def test_keys_and_literals_that_look_like_code_stay_data() -> None:
+    sneaky = "a'] or __import__('os').system('echo pwned') or d['"
+    compiled = compile_rule({"or": [{"var": sneaky}, {"==": [{"var": "x"}, sneaky]}, {"in": [sneaky, [sneaky]]}]})
+    assert compiled({"x": 1}) is True
+    assert compiled({sneaky: "found"}) == "found"

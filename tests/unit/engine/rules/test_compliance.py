@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.rules import RuleError, RuleEvalError, evaluate
+from engine.rules import RuleError, RuleEvalError, compiler, evaluate
 from tests.unit.engine.rules.compliance import ERROR_TYPES, Case, load_cases, same_json, suite_files
 
 EXPECTED_FAILURES: dict[str, str] = {
@@ -42,6 +42,33 @@ def test_suite_case_gives_the_expected_result_or_error(case: Case, record_proper
     with pytest.raises((RuleError, RuleEvalError)) as caught:
         evaluate(case.rule, case.data)
     assert _error_type(caught.value) == case.error, case.description
+
+
+def test_the_closure_tree_gives_the_same_outcome_as_generated_code_on_every_case() -> None:
+    cases = [case for suite in suite_files() for case in load_cases(suite)]
+    generated = [_outcome(case) for case in cases]
+    compiler.GENERATE = False
+    compiler.clear_cache()
+    try:
+        closures = [_outcome(case) for case in cases]
+    finally:
+        compiler.GENERATE = True
+        compiler.clear_cache()
+    differ = [c.id for c, g, t in zip(cases, generated, closures) if not _same_outcome(g, t)]
+    assert differ == []
+
+
+def _outcome(case: Case) -> tuple[str, object]:
+    """("ok", value) or ("error", error type) of one case."""
+    try:
+        return "ok", evaluate(case.rule, case.data)
+    except (RuleError, RuleEvalError) as exc:
+        return "error", _error_type(exc)
+
+
+def _same_outcome(a: tuple[str, object], b: tuple[str, object]) -> bool:
+    """Both errors of one type, or both values equal as JSON."""
+    return a[0] == b[0] and (a[1] == b[1] if a[0] == "error" else same_json(a[1], b[1]))
 
 
 def _error_type(exc: BaseException) -> str | None:
