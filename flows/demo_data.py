@@ -15,7 +15,7 @@ def load_demo_data(customers: int = 20000, seed: int | None = None, force: bool 
     Args:
         customers: number of unified customers to generate.
         seed: random seed (the settings' demo_seed when None).
-        force: load even when the database already has customers.
+        force: clear the demo tables and load again even when the database already has data.
 
     Returns:
         The loader's summary (row counts per table and seconds taken) as a dict.
@@ -28,7 +28,7 @@ def load_demo_data(customers: int = 20000, seed: int | None = None, force: bool 
         update_progress_artifact(artifact_id=artifact_id, progress=pct, description=f"{phase}")
 
     if force:
-        summary = demo.load_demo(customers=customers, seed=seed, progress=progress)
+        summary = demo.load_demo(customers=customers, seed=seed, progress=progress, clear=True)
     else:
         summary = demo.ensure_demo_data(customers=customers, seed=seed, progress=progress)
     update_progress_artifact(artifact_id=artifact_id, progress=100.0)
