@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.routers import audit, auth, customers, kpis, system, tokens, users
+from app.api.routers import audit, auth, commerce, customers, kpis, system, tokens, users
 
 ROUTERS: tuple[APIRouter, ...] = (
-    system.router, auth.router, tokens.router, kpis.router, customers.router, users.router,
-    audit.router,
+    system.router, auth.router, tokens.router, kpis.router, commerce.router, customers.router,
+    users.router, audit.router,
 )
