@@ -63,6 +63,6 @@ def test_evaluation_does_not_mutate_the_callers_data() -> None:
 
 def test_keys_and_literals_that_look_like_code_stay_data() -> None:
     sneaky = "a'] or __import__('os').system('echo pwned') or d['"
-    compiled = compile_rule({"or": [{"var": sneaky}, {"==": [{"var": "x"}, sneaky]}, {"in": [sneaky, [sneaky]]}]})
-    assert compiled({"x": 1}) is True
+    compiled = compile_rule({"or": [{"val": sneaky}, {"==": [{"var": "x"}, sneaky]}, {"in": [sneaky, [sneaky]]}]})
+    assert compiled({"x": "other"}) is True
     assert compiled({sneaky: "found"}) == "found"
