@@ -97,18 +97,6 @@ def values_op(impl: Callable[[list[Any]], Any]) -> Builder:
     return build
 
 
-def binary_op(impl: Callable[[Any, Any], Any]) -> Builder:
-    """Builder for a two-argument operator ``impl(a, b)`` (missing arguments are null)."""
-
-    def build(args: list[Any], compile: CompileFn, path: str) -> Fn:
-        padded = list(args) + [None] * (2 - len(args))
-        f0 = compile(padded[0], f"{path}[0]")
-        f1 = compile(padded[1], f"{path}[1]")
-        return lambda d, s: impl(f0(d, s), f1(d, s))
-
-    return build
-
-
 def unary_op(impl: Callable[[Any], Any]) -> Builder:
     """Builder for a one-argument operator ``impl(a)`` (a missing argument is null)."""
 
