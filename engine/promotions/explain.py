@@ -72,6 +72,7 @@ def verdicts(board: Board, search: Search, alone: dict[int, Outcome]) -> dict[in
             result[c] = Verdict(entry, None)
             continue
         trial = evaluate(board, winner.members + (c,))
+        search.evaluated.setdefault(trial.members, trial)  # priced anyway: a runner-up worth showing
         result[c] = Verdict(_trial_reason(board, c, trial, alone[c]), trial.bases.get(c))
     return result
 

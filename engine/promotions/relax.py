@@ -1,0 +1,538 @@
+"""An admissible bound on the saving of every completion of a search node, in one variable.
+
+A node fixes some promotions in or out. Its completions give a total item discount X between
+``x_lo`` and ``x_hi`` (``itemlayer.Profile``), and every later-layer promotion (order, coupon,
+shipping) is a non-increasing function of the item discount inside its own scope: amounts only go
+down through the layers and every calculator is monotone. The relaxation keeps X and drops the rest:
+
+* inside its scope an option's item discount is at least ``X - hi_out`` (the rest of X can lie
+  outside the scope by at most what the outside lines can still give), clipped to [lo, hi] of the
+  scope — so its value is at most its value there;
+* a coupon (or free shipping) also sees the order layer's discount inside its scope first. The order
+  layer takes at least its biggest member's share on every line, so for a decided order promotion
+  whose in-scope item discount is known exactly from X (nothing open outside its scope): if it lies
+  inside the coupon's scope its whole discount t does; if the coupon's scope lies inside its scope,
+  each line gives at least ``floor(t × amount / base)``, so the coupon's base is at most its amount
+  × (1 - t / base) plus one cent per line;
+* at most one option of an undecided unit (a stacking group, or one promotion in or out) applies;
+* merchandise discount never exceeds the margin cap; shipping is waived at most once.
+
+Every later value is a step function of X (threshold promotions) or follows it with a slope below one
+per cent (percentages, rounded once). So the scan walks X downwards from ``x_hi`` piece by piece —
+a piece ends where some option could step up — and evaluates each piece at its highest *reachable*
+total (``itemlayer`` bitset), with the rounding slack of the percentages. It stops as soon as a linear
+majorant of everything below (``slope × base + offset`` per option) cannot beat what it has.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from itertools import combinations
+
+from engine.promotions.calculators import CALCULATORS, Prepared, percent_of, threshold_off_total
+from engine.promotions.itemlayer import Profile, highest_at_most, lowest_at_least
+
+BIG = 1 << 62
+Reach = Callable[[int], "int | None"]
+MAX_WINDOW = 400_000  # cents of item-discount range scanned with the bitset; below it, every total counts
+
+
+@dataclass(frozen=True)
+class Option:
+    """A later-layer promotion as the relaxation sees it."""
+
+    c: int
+    layer: str  # order | coupon | shipping
+    kind: str  # threshold_off | percent_off | per_line | gift | free_shipping
+    prep: Prepared
+    lines: tuple[int, ...]
+    lineset: frozenset[int]
+    full: int  # in-scope amount at list price
+    slope: float  # merchandise value <= slope × base + offset ...
+    offset: float
+    fixed: int  # per_line kinds: rounding slack added to the calculator's value (cents)
+    amounts: tuple[int, ...]  # list amounts of its lines
+    qtys: tuple[int, ...]
+    gift: int  # gift value (value × qty) when reached
+    units: int  # gift units when reached
+    priority: int
+
+
+def merch_value(o: Option, base: int) -> int:
+    """Most merchandise discount the option takes on an in-scope amount ``base``."""
+    kind = o.kind
+    if kind == "threshold_off":
+        total = threshold_off_total(o.prep, base)
+    elif kind == "percent_off":
+        total = percent_of(base, o.prep.bp)
+    elif kind == "per_line":
+        raise ValueError("per-line options are bounded per node (Scene._frame)")
+    else:
+        return 0
+    cap = o.prep.max_off
+    if cap is not None and total > cap:
+        total = cap
+    return total if total < base else base
+
+
+def reached(o: Option, base: int) -> bool:
+    """Gift or free shipping: the threshold is reached."""
+    return base >= o.prep.threshold
+
+
+def next_up(o: Option, base: int) -> int | None:
+    """The smallest in-scope amount above ``base`` where the option's value steps up (None: never)."""
+    kind, prep = o.kind, o.prep
+    if kind in ("gift", "free_shipping"):
+        return prep.threshold if base < prep.threshold else None
+    if kind != "threshold_off":
+        return None
+    total = threshold_off_total(prep, base)
+    if prep.max_off is not None and total >= prep.max_off:
+        return None
+    if total > base:  # the discount is the whole base: it grows continuously (continuous_slope)
+        return None
+    if prep.repeat:
+        step = prep.tiers[0][0]
+        return (base // step + 1) * step
+    return next((t for t, off in prep.tiers if t > base and off > total), None)
+
+
+def continuous_slope(o: Option, base: int) -> float:
+    """How fast the value grows with the base between steps (0 for pure step functions)."""
+    if o.kind == "percent_off":
+        if o.prep.max_off is not None and percent_of(base, o.prep.bp) >= o.prep.max_off:
+            return 0.0
+        return o.prep.bp / 10_000
+    if o.kind == "threshold_off":
+        total = threshold_off_total(o.prep, base)
+        capped = total if o.prep.max_off is None else min(total, o.prep.max_off)
+        return 1.0 if capped > base else 0.0
+    return 0.0
+
+
+def majorant_line(prep: Prepared, kind: str) -> tuple[float, float]:
+    """(slope, offset) of a line above the option's merchandise value as a function of its base."""
+    if kind == "percent_off":
+        return prep.bp / 10_000, 0.5
+    if kind == "threshold_off":
+        if any(t <= 0 for t, _ in prep.tiers):
+            return math.inf, 0.0
+        return max(off / t for t, off in prep.tiers), 0.0
+    return 0.0, 0.0
+
+
+@dataclass
+class _Frame:
+    """An option at this node: its in-scope item discount range and the order options inside it."""
+
+    o: Option
+    lo: int
+    hi: int
+    out: int  # x_hi - hi: the most item discount outside its scope
+    top: int  # its value with no item discount beyond lo and nothing taken before it (an upper bound)
+    sources: tuple[tuple[Option, int, int, int, bool], ...]  # (order option, outside, lo, hi, inside)
+
+
+@dataclass
+class Point:
+    """The relaxation evaluated at one total X."""
+
+    merch: int  # X + the most later merchandise discount
+    low: int  # the least later merchandise discount (decided options): the margin guard refuses X + low > cap
+    gift: int  # gifts of undecided units (their cost is not counted: an upper bound)
+    sure: tuple[int, int]  # (value, cost) of decided gifts certainly given at X
+    maybe: list[tuple[int, int]]  # (value, cost) of decided gifts that may be given at X
+    ship: bool
+    delta: int  # how far X may fall before some option could step up
+    slope: float  # continuous growth of the merchandise part while X falls inside the piece
+    rounding: int  # cents of rounding slack (percentages)
+    majorant: float  # later merchandise discount of every X' <= X is at most this + (X - X') × slope sum
+
+
+@dataclass
+class _Acc:
+    """Running totals while evaluating the options at one X."""
+
+    merch: int
+    majorant: float
+    gift: int = 0
+    ship: bool = False
+    delta: int = BIG
+    slope: float = 0.0
+    rounding: int = 0
+
+
+class Margin:
+    """The margin guard as caps on merchandise discount, per cost of the gifts given (cents)."""
+
+    def __init__(self, subtotal: int, cost_total: int, min_margin: Decimal, enforce: bool = True) -> None:
+        self.subtotal, self.cost_total, self.factor, self.enforce = subtotal, cost_total, 1 + min_margin, enforce
+        self._caps: dict[int, int] = {}
+
+    def cap(self, gift_cost: int = 0) -> int:
+        """Most merchandise discount allowed when gifts costing ``gift_cost`` are given."""
+        if not self.enforce:
+            return BIG
+        found = self._caps.get(gift_cost)
+        if found is None:
+            floor = Decimal(self.cost_total + gift_cost) * self.factor
+            room = (Decimal(self.subtotal) - floor).to_integral_value(rounding=ROUND_FLOOR)
+            found = self._caps[gift_cost] = int(room)
+        return found
+
+
+class Scene:
+    """One search node's relaxation: profile, decided later options, undecided units, margin."""
+
+    def __init__(
+        self, prof: Profile, decided: list[Option], undecided: list[list[Option]], margin: Margin, fee: int,
+        stock_safe: set[int] | None = None,
+    ) -> None:
+        self.prof, self.margin, self.fee = prof, margin, fee
+        self.cap = margin.cap()
+        cache: dict[tuple[int, ...], tuple[int, int]] = {}
+        orders = [self._frame(m, cache, ()) for m in decided if m.layer == "order" and m.kind == "threshold_off"]
+        self.order_rates = [(f.o.lineset, (merch_value(f.o, f.o.full - f.hi), f.o.full - f.lo))
+                            for f in orders if f.o.full - f.lo > 0]
+        exact = [(f.o, f.out, f.lo, f.hi) for f in orders if f.out == prof.x_lo - f.lo]
+        self.low_orders = [(f.o, prof.x_lo - f.lo, f.lo, f.hi) for f in orders]
+        self.decided = [self._frame(o, cache, exact) for o in decided]
+        self.low_coupons = [
+            (i, prof.x_lo - f.lo, [k for k, g in enumerate(self.decided) if g.o.layer == "order" and g.o.kind ==
+                                   "threshold_off" and g.o.lineset & f.o.lineset])
+            for i, f in enumerate(self.decided) if f.o.layer == "coupon" and f.o.kind in ("threshold_off", "percent_off")
+        ]
+        self.gifts = [(i, prof.x_lo - f.lo, f.o.c in (stock_safe or set())) for i, f in enumerate(self.decided)
+                      if f.o.kind == "gift"]
+        self.terms: list[list[_Frame]] = []
+        self.const_merch = self.const_gift = 0
+        self.const_ship = False
+        self.slope_sum = 0.0
+        self.top_merch = sum(f.top for f in self.decided)
+        self.gift_max = sum(f.o.gift for f in self.decided if f.o.kind == "gift" and reached(f.o, f.o.full - f.lo))
+        ship_max = any(f.o.kind == "free_shipping" and reached(f.o, f.o.full - f.lo) for f in self.decided)
+        self.slope_sum = sum(f.o.slope for f in self.decided if self._varies(f))
+        for options in undecided:
+            frames = [self._frame(o, cache, exact) for o in options]
+            self.top_merch += max((f.top for f in frames), default=0)
+            self.gift_max += max((f.o.gift for f in frames if reached(f.o, f.o.full - f.lo) and f.o.kind == "gift"),
+                                 default=0)
+            ship_max = ship_max or any(f.o.kind == "free_shipping" and reached(f.o, f.o.full - f.lo) for f in frames)
+            self._add_term(frames)
+        self.gs_max = self.gift_max + (fee if ship_max else 0)
+
+    def _frame(self, o: Option, cache: dict[tuple[int, ...], tuple[int, int]],
+               exact_orders: list[tuple[Option, int, int, int]] | tuple) -> _Frame:
+        """The option's in-scope ranges at this node."""
+        prof = self.prof
+        sums = cache.get(o.lines)
+        if sums is None:
+            lo, hi = prof.lo, prof.hi
+            sums = cache[o.lines] = (sum(lo[j] for j in o.lines), sum(hi[j] for j in o.lines))
+        sources: tuple = ()
+        if o.layer != "order" and exact_orders:
+            sources = tuple((*s, s[0].lineset <= o.lineset) for s in exact_orders
+                            if s[0].c != o.c and (s[0].lineset <= o.lineset or o.lineset <= s[0].lineset))
+        if o.kind == "per_line":
+            top = self._per_line_top(o)
+        else:
+            top = merch_value(o, o.full - sums[0])
+        return _Frame(o, sums[0], sums[1], prof.x_hi - sums[1], top, sources)
+
+    def _per_line_top(self, o: Option) -> int:
+        """A per-line coupon (特价, 买X送Y) at most on its lines' highest possible amounts.
+
+        A line keeps at most list - lo after the item layer; a decided order promotion then takes at
+        least floor(t × amount / base) of it, where t / base >= (its discount at its smallest base) /
+        (its largest base). The calculators are monotone in the amounts (plus ``fixed`` cents of
+        rounding play).
+        """
+        lo = self.prof.lo
+        kept = []
+        for j, amount in zip(o.lines, o.amounts):
+            left = amount - lo[j]
+            rate = max((r for lines, r in self.order_rates if j in lines), default=None)
+            if rate is not None and left > 0:
+                left = left - (left * rate[0]) // rate[1] + 1
+            kept.append(max(0, min(left, amount - lo[j])))
+        total = sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys)))
+        return total + o.fixed
+
+    def _add_term(self, frames: list[_Frame]) -> None:
+        """Constant options (their value cannot change over the node) are folded into constants."""
+        varying = [f for f in frames if self._varies(f)]
+        fixed = [f for f in frames if not self._varies(f)]
+        merch = max((f.top for f in fixed), default=0)
+        gift = max((f.o.gift for f in fixed if f.o.kind == "gift" and reached(f.o, f.o.full - f.lo)), default=0)
+        ship = any(f.o.kind == "free_shipping" and reached(f.o, f.o.full - f.lo) for f in fixed)
+        self.slope_sum += max((f.o.slope for f in varying), default=0.0)
+        if not varying:
+            self.const_merch += merch
+            self.const_gift += gift
+            self.const_ship = self.const_ship or ship
+            return
+        self.terms.append(varying + [_Frame(f.o, f.lo, f.lo, BIG, f.top, ()) for f in fixed])
+
+    @staticmethod
+    def _varies(f: _Frame) -> bool:
+        """Whether the option's value may differ between completions of this node."""
+        if f.o.kind == "per_line":
+            return False
+        if f.sources:
+            return True
+        if f.lo == f.hi:
+            return False
+        o = f.o
+        low, high = o.full - f.hi, o.full - f.lo
+        if o.kind in ("gift", "free_shipping"):
+            return reached(o, high) != reached(o, low)
+        return merch_value(o, low) != merch_value(o, high)
+
+    def at(self, x: int) -> Point:
+        """Every option at total item discount ``x``."""
+        acc = _Acc(x + self.const_merch, float(self.const_merch))
+        values = [self._one(f, x, acc) for f in self.decided]
+        for frames in self.terms:
+            t_merch = t_gift = t_round = 0
+            t_slope, t_major = 0.0, 0.0
+            for f in frames:
+                v, g, s, r, m = self._one_parts(f, x, acc)
+                t_merch, t_gift, t_slope = max(t_merch, v), max(t_gift, g), max(t_slope, s)
+                t_round, t_major = max(t_round, r), max(t_major, m)
+            acc.merch += t_merch
+            acc.gift += t_gift
+            acc.slope += t_slope
+            acc.rounding += t_round
+            acc.majorant += t_major
+        return Point(acc.merch, self._low(x, values), acc.gift + self.const_gift, *self._decided_gifts(x, values),
+                     acc.ship or self.const_ship, acc.delta, acc.slope, acc.rounding, acc.majorant)
+
+    def _one(self, f: _Frame, x: int, acc: _Acc) -> int:
+        """A decided option at x: added to the totals; returns its merchandise value."""
+        v, g, s, r, m = self._one_parts(f, x, acc)
+        acc.merch += v
+        acc.slope += s
+        acc.rounding += r
+        acc.majorant += m
+        return v
+
+    def _one_parts(self, f: _Frame, x: int, acc: _Acc) -> tuple[int, int, float, int, float]:
+        """(merchandise value, gift value, continuous slope, rounding cents, majorant) of one option at x."""
+        o = f.o
+        xo = x - f.out
+        xo = f.lo if xo < f.lo else (f.hi if xo > f.hi else xo)
+        base = o.full - xo
+        if f.sources:
+            base = _after_orders(f.sources, x, base, len(o.lines))
+        kind = o.kind
+        nxt = next_up(o, base)
+        if nxt is not None and (f.sources or nxt - base <= xo - f.lo):
+            step = nxt - base - 1 if f.sources and nxt - base > 1 else nxt - base
+            if step < acc.delta:
+                acc.delta = step
+        if kind == "gift":
+            return 0, (o.gift if reached(o, base) else 0), 0.0, 0, 0.0
+        if kind == "free_shipping":
+            acc.ship = acc.ship or (reached(o, base) and self.fee > 0)
+            return 0, 0, 0.0, 0, 0.0
+        if kind == "per_line":
+            return f.top, 0, 0.0, 0, float(f.top)
+        v = merch_value(o, base)
+        grow = base + 1 if f.sources else base  # the order share is floored: one cent of play
+        line = float(f.top) if o.slope == math.inf else min(float(f.top), o.slope * grow + o.offset)
+        return v, 0, continuous_slope(o, base), (1 if kind == "percent_off" else 0), line
+
+    def _low(self, x: int, values: list[int]) -> int:
+        """The least later merchandise discount of any completion at total x (decided options only).
+
+        The order layer takes at least its biggest member, the coupon layer at least its biggest
+        coupon; a member's in-scope item discount is at most ``x - (least item discount outside)``,
+        and a coupon's base is at most reduced by the whole of every order option touching it.
+        """
+        best_order = 0
+        for m, out, lo, hi in self.low_orders:
+            xm = x - out
+            xm = lo if xm < lo else (hi if xm > hi else xm)
+            best_order = max(best_order, merch_value(m, m.full - xm))
+        best_coupon = 0
+        for i, out, touching in self.low_coupons:
+            f = self.decided[i]
+            xc = x - out
+            xc = f.lo if xc < f.lo else (f.hi if xc > f.hi else xc)
+            base = f.o.full - xc - sum(values[k] for k in touching)
+            if base > 0:
+                best_coupon = max(best_coupon, merch_value(f.o, base))
+        return best_order + best_coupon
+
+    def _decided_gifts(self, x: int, values: list[int]) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+        """Decided gifts reached at x: (value, cost) of those certainly given, and those that may be."""
+        sure_value = sure_cost = 0
+        maybe: list[tuple[int, int]] = []
+        for i, out, safe in self.gifts:
+            f = self.decided[i]
+            o = f.o
+            xo = x - f.out
+            xo = f.lo if xo < f.lo else (f.hi if xo > f.hi else xo)
+            high = o.full - xo
+            if f.sources:
+                high = _after_orders(f.sources, x, high, len(o.lines))
+            if not reached(o, high):
+                continue
+            xu = x - out
+            xu = f.lo if xu < f.lo else (f.hi if xu > f.hi else xu)
+            low = o.full - xu
+            if o.layer == "coupon":
+                low -= sum(v for k, v in enumerate(values) if self.decided[k].o.layer == "order"
+                           and self.decided[k].o.lineset & o.lineset)
+            cost = o.prep.gift_cost * o.prep.gift_qty
+            if safe and reached(o, low):
+                sure_value, sure_cost = sure_value + o.gift, sure_cost + cost
+            else:
+                maybe.append((o.gift, cost))
+        return (sure_value, sure_cost), maybe
+
+    def majorant(self, x: int, p: Point | None = None) -> float:
+        """No completion with item total <= x saves more than this."""
+        p = p or self.at(x)
+        later = p.majorant if self.slope_sum <= 1 else float(self.top_merch)
+        return min(x + later, self.cap) + self.gs_max
+
+    def piece(self, x: int, p: Point, left: int, high: Reach, low: Reach) -> int:
+        """Most any reachable total in [left, x] saves (-1: the margin guard refuses them all).
+
+        One case per set of decided gifts that may be given (their cost lowers the cap). Where the
+        margin guard refuses x (x + least later discount > cap), the highest total it may allow is
+        tried instead.
+        """
+        best = -1
+        for value, cost in self._gift_cases(p):
+            cap = self.margin.cap(cost)
+            xs: int | None = x
+            q = p
+            while xs is not None and xs + q.low > cap:
+                xs = high(cap - q.low) if cap - q.low >= left else None
+                if xs is not None and xs < left:
+                    xs = None
+                q = self.at(xs) if xs is not None else q
+            if xs is None:
+                continue
+            extra = 0
+            if q.slope > 1:
+                bottom = low(left)
+                extra = math.ceil((q.slope - 1.0) * (xs - (xs if bottom is None else bottom)))
+            merch = q.merch + q.rounding + extra
+            best = max(best, min(merch, cap) + value + q.gift + (self.fee if q.ship else 0))
+        return best
+
+    @staticmethod
+    def _gift_cases(p: Point) -> list[tuple[int, int]]:
+        """(gift value, gift cost) for every subset of the gifts that may be given (few: else all, costless)."""
+        value, cost = p.sure
+        if len(p.maybe) > 3:
+            return [(value + sum(v for v, _ in p.maybe), cost)]
+        return [(value + sum(v for v, _ in sub), cost + sum(c for _, c in sub))
+                for k in range(len(p.maybe) + 1) for sub in combinations(p.maybe, k)]
+
+    def bound(self, floor: int, bits_for: Callable[[int], int] | None) -> tuple[int, int]:
+        """(bound, the total X where it is reached): the most any completion saves, exactly when >= floor.
+
+        ``floor``: below it the caller prunes anyway, so the scan may stop with any value < floor.
+        ``bits_for(window)``: the reachable-totals bitset; None scans every total as reachable.
+        """
+        prof = self.prof
+        best, where = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo))
+        if best < floor or bits_for is None or prof.x_hi == prof.x_lo:
+            return best, where
+        every = _every(prof.x_lo)
+        top = self.piece(prof.x_hi, self.at(prof.x_hi), prof.x_hi, every, every)
+        window = min(self._window(max(floor - 1, top)), MAX_WINDOW)
+        bits = bits_for(window)
+        high = _reachable_high(bits, prof.x_hi, window)
+        low = _reachable_low(bits, prof.x_hi, window)
+        return self._scan(floor, high, low)
+
+    def _window(self, target: float) -> int:
+        """How far below x_hi the majorant still exceeds ``target`` (binary search; majorant rises with x)."""
+        lo, hi = self.prof.x_lo, self.prof.x_hi
+        if self.majorant(lo) > target:
+            return hi - lo
+        while hi - lo > 1:  # majorant(lo) <= target < majorant(hi)
+            mid = (lo + hi) // 2
+            if self.majorant(mid) > target:
+                hi = mid
+            else:
+                lo = mid
+        return self.prof.x_hi - lo
+
+    def _scan(self, floor: int, high: Reach, low: Reach) -> tuple[int, int]:
+        """Walk the pieces downwards from x_hi; each is evaluated at its highest reachable total."""
+        x_lo = self.prof.x_lo
+        best, where = -1, self.prof.x_hi
+        x: int | None = self.prof.x_hi
+        while x is not None and x >= x_lo:
+            x = high(x)
+            if x is None or x < x_lo:
+                break
+            p = self.at(x)
+            left = x_lo if p.delta >= BIG else max(x_lo, x - p.delta + 1)
+            value = self.piece(x, p, left, high, low)
+            if value > best:
+                best, where = value, x
+            cap = self.majorant(x, p)
+            if cap <= best or cap < floor or p.delta >= BIG:
+                break
+            x -= p.delta
+        return best, where
+
+
+def _after_orders(sources: tuple, x: int, amount: int, lines: int) -> int:
+    """Most a coupon's in-scope amount can be after the order layer, at total x (see the module notes)."""
+    best = amount
+    for m, out, lo, hi, inside in sources:
+        xm = x - out
+        xm = lo if xm < lo else (hi if xm > hi else xm)
+        base = m.full - xm
+        taken = merch_value(m, base)
+        if inside:
+            left = amount - taken
+        elif base > 0:
+            left = amount - (amount * taken) // base + lines
+        else:
+            left = 0
+        if left < best:
+            best = left
+    return best if best > 0 else 0
+
+
+def _every(x_lo: int) -> Reach:
+    """Every total counts as reachable."""
+    return lambda x: x if x >= x_lo else None
+
+
+def _reachable_high(bits: int, x_hi: int, window: int) -> Reach:
+    """Largest reachable total <= x; below the window every total counts as reachable."""
+    edge = x_hi - window
+
+    def high(x: int) -> int | None:
+        if x < edge:
+            return x
+        found = highest_at_most(bits, x_hi, x)
+        return found if found is not None else edge - 1
+
+    return high
+
+
+def _reachable_low(bits: int, x_hi: int, window: int) -> Reach:
+    """Smallest reachable total >= x; below the window every total counts as reachable."""
+    edge = x_hi - window
+
+    def low(x: int) -> int | None:
+        if x < edge:
+            return x
+        return lowest_at_least(bits, x_hi, x)
+
+    return low
