@@ -13,9 +13,7 @@ import itertools
 import random
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from decimal import Decimal
 from typing import Any
 
 from services.demo import catalog, marketing, people, profiles
@@ -111,25 +109,28 @@ class DemoGenerator:
         anon = f"dev-{rng.getrandbits(48):012x}"
         orders = self._orders(profile)
         tier, points, ledger = profiles.loyalty(rng, profile, orders, self.start, self.ids["points_ledger"].__next__)
-        profiles.behaviour_tags(profile, orders, self.as_of, self.now)
+        profiles.behaviour_tags(profile, orders, self.now)
         profiles.survey_tags(rng, profile)
         rows["customers"].append(profiles.customer_row(profile, orders, tier, points))
         rows["customer_identities"] += profiles.identities(rng, profile, self.uniques,
                                                             self.ids["customer_identities"].__next__)
         rows["customer_tags"] += profiles.tag_rows(profile, self.now, self.ids["customer_tags"].__next__)
+        rows["points_ledger"] += ledger
+        self._order_rows(profile, orders, rows)
+        rows["events"] += self._events(profile, orders, anon)
+        self._guests(orders, rows)
+
+    def _order_rows(self, profile: Profile, orders: list[OrderDraft], rows: Rows) -> None:
+        """Orders, lines, coupons, what each promotion gave, and the customer's usage counters."""
+        coupons = self.redemptions.customer_coupons(profile, orders, self.now, self.start)
+        by_order = {c["order_id"]: c["id"] for c in coupons if c["order_id"]}
         for order in orders:
             rows["orders"].append(order.row)
             rows["order_lines"] += order.lines
-        rows["points_ledger"] += ledger
-        coupons = self.redemptions.customer_coupons(profile, orders, self.now, self.start)
-        rows["coupons"] += coupons
-        by_order = {c["order_id"]: c["id"] for c in coupons if c["order_id"]}
-        for order in orders:
             rows["order_promotions"] += self.redemptions.order_promotions(order, by_order.get(order.row["id"]))
+        rows["coupons"] += coupons
         for name, extra in self.redemptions.counters(profile, orders, coupons).items():
             rows[name] += extra
-        rows["events"] += self._events(profile, orders, anon)
-        self._guests(orders, rows)
 
     def _dates(self, profile: Profile, n: int) -> list[int]:
         """Window day indexes of a customer's orders (and sets registered_at)."""

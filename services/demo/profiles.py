@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -134,8 +134,8 @@ def identities(
                  first_seen_at=at) for ns, value, src, at in found]
 
 
-def behaviour_tags(profile: Profile, orders: list[OrderDraft], as_of: date, now: datetime) -> None:
-    """Tags a rule would give from the orders (source 'rule')."""
+def behaviour_tags(profile: Profile, orders: list[OrderDraft], now: datetime) -> None:
+    """Tags a rule would give from the orders at ``now`` (source 'rule')."""
     done = paid(orders)
     spent = sum((o.total for o in done), Decimal("0"))
     cats = [c for o in done for c in o.categories]
