@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +20,7 @@ from services.demo.generate import DemoGenerator
 from services.demo.profiles import tier_for
 from storage import crypto
 
+ROOT = Path(__file__).resolve().parents[3]
 TZ = ZoneInfo("Asia/Shanghai")
 AS_OF = date(2026, 11, 27)
 CUSTOMERS = 300
@@ -50,6 +55,25 @@ def test_the_same_seed_and_day_give_the_same_data(rows: Rows) -> None:
         rows["customers"][0]["code"], rows["customers"][0]["name"])
     assert [o["total"] for o in again["orders"]] == [o["total"] for o in rows["orders"]]
     assert [c["code"] for c in again["coupons"]] == [c["code"] for c in rows["coupons"]]
+
+
+_DIGEST = """
+import hashlib, json
+from datetime import date
+from zoneinfo import ZoneInfo
+from services.demo.generate import DemoGenerator
+rows = DemoGenerator(120, 5, date(2026, 11, 27), ZoneInfo("Asia/Shanghai")).all_rows()
+print(hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest())
+"""
+
+
+def test_the_data_does_not_depend_on_the_process_or_its_hash_seed() -> None:
+    digests = {
+        subprocess.run([sys.executable, "-c", _DIGEST], capture_output=True, text=True, check=True,
+                       cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1 and len(digests.pop()) == 64
 
 
 def test_another_seed_gives_other_customers(rows: Rows) -> None:
