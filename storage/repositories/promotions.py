@@ -228,11 +228,13 @@ def customer_uses(session: Session, customer_id: int, promotion_ids: Iterable[in
 
 
 def consume_budget(session: Session, promotion_id: int, amount: Decimal, uses: int = 1) -> bool:
-    """Take ``amount`` and ``uses`` from the budgets if both still fit; False (nothing taken) otherwise."""
+    """Take ``amount`` and ``uses`` from the budgets of a running (not paused or ended) promotion if
+    both still fit; False (nothing taken) otherwise."""
     result = session.execute(
         sa.update(Promotion)
         .where(
             Promotion.id == promotion_id,
+            Promotion.status.in_(RUNNING),
             sa.or_(Promotion.budget_uses.is_(None), Promotion.used_uses + uses <= Promotion.budget_uses),
             sa.or_(Promotion.budget_amount.is_(None),
                    Promotion.used_amount + amount <= Promotion.budget_amount),

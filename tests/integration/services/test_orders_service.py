@@ -330,3 +330,21 @@ def test_cancelling_gives_everything_back(shop: dict[str, int]) -> None:
     assert [u[2] for u in after["uses"]] == [0, 0, 0]
     again = _confirm(_order(cid, ("TEE", 2), coupon_codes=[code]), "k2")
     assert {p["promotion_id"] for p in again["promotions"]} == {"mj", "tote", "C20"}
+
+
+def test_a_promotion_paused_between_pricing_and_confirming_is_not_taken(
+        shop: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    add_promotion("p10", percent(10))
+    [cid] = add_customers(1)
+    real_price = orders_service.price
+
+    def price_then_pause(s: Any, order: Any, now: Any) -> Any:
+        priced = real_price(s, order, now)
+        if get_promotion("p10").stored_status != "paused":
+            pause_promotion("p10", now=NOW)
+        return priced
+
+    monkeypatch.setattr(orders_service, "price", price_then_pause)
+    got = _confirm(_order(cid, ("TEE", 1)), "k")
+    assert got["promotions"] == [] and got["total"] == "110.00"
+    assert get_promotion("p10").used_uses == 0
