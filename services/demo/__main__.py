@@ -17,6 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from services.demo.loader import (
     DemoDataError,
@@ -82,13 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     console = Console()
     if args.db:
         storage_db.use_database(args.db)
-    if args.command == "summary":
-        console.print(_counts_table(demo_counts(), "demo tables"))
-        return 0
     try:
+        if args.command == "summary":
+            console.print(_counts_table(demo_counts(), "demo tables"))
+            return 0
         summary = _load(args, console)
     except DemoDataError as exc:
         console.print(f"[red]demo data not loaded:[/red] {exc}")
+        return 1
+    except (OperationalError, ProgrammingError) as exc:
+        console.print(f"[red]database not ready[/red] (did `python -m storage.migrate` run?): {exc.orig}")
         return 1
     if not summary.loaded:
         console.print(f"demo data: nothing loaded ({summary.note}); "

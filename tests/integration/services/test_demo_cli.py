@@ -7,13 +7,21 @@ from sqlalchemy.engine import Engine
 
 from services.demo import demo_counts
 from services.demo.__main__ import main
+from storage import db as storage_db
 
 ARGS = ["--customers", "30", "--seed", "2", "--as-of", "2026-11-27"]
 
 
 def _run(capsys: pytest.CaptureFixture[str], db_url: str, *argv: str) -> tuple[int, str]:
-    """Exit code and printed output of one CLI call on the test database."""
-    code = main([*argv, "--db", db_url])
+    """Exit code and printed output of one CLI call on ``db_url`` (the process database is restored)."""
+    previous = storage_db.active_url()
+    try:
+        code = main([*argv, "--db", db_url])
+    finally:
+        if previous is None:
+            storage_db.reset()
+        else:
+            storage_db.use_database(previous)
     return code, capsys.readouterr().out
 
 
@@ -46,3 +54,9 @@ def test_summary_prints_the_row_counts(db: Engine, db_url: str, capsys: pytest.C
     _run(capsys, db_url, "load", *ARGS)
     code, out = _run(capsys, db_url, "summary")
     assert code == 0 and "customers" in out and "30" in out and "total" in out
+
+
+def test_a_database_without_tables_gets_a_hint_to_migrate(empty_db_url: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(capsys, empty_db_url, "load", *ARGS)
+    assert code == 1 and "storage.migrate" in out
