@@ -157,6 +157,7 @@ class _Tree:
         self.units = self._units(pool)
         self.later_units = [u for u in range(len(self.units)) if self.units[u].later]
         self.prio = {c: max(0, cands[c].priority) for c in pool}
+        self.item_groups = {c: g for c in self.items.values if (g := cands[c].promotion.stacking.group)}
 
     def _units(self, pool: list[int]) -> list[_Unit]:
         """Later-layer units first (by layer, then biggest saving), then item-level units."""
@@ -247,7 +248,7 @@ class _Tree:
             self._tick()
             scene = self._scene(status, choice)
             floor = self.result.winner.saving
-            bound, _ = scene.bound(floor, lambda w: self.items.reachable(status, scene.prof, w))
+            bound, _ = scene.bound(floor, lambda w: self.items.reachable(status, scene.prof, w, self.item_groups))
             units, prio = self._fields(scene, choice, status)
             if self._pruned((-bound, -units, -prio, 1 if bound > 0 or units else 0)):
                 return

@@ -262,6 +262,37 @@ class Scene:
         total = sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys)))
         return total + o.fixed
 
+    def _per_line_at(self, f: _Frame, x: int) -> tuple[int, float]:
+        """A per-line coupon at total x: (upper bound, growth per cent of x falling inside the piece).
+
+        If a decided order promotion whose item discount is exact at x covers the coupon's lines, its
+        rate t / base at x is exact: each line keeps at most (list - lo) × (1 - t / base) + 1. Inside a
+        piece t is fixed and the base grows by one per cent x falls, so the lines grow by at most
+        (list - lo) × t / base² per cent (``growth``); the calculators grow no faster than the amounts.
+        """
+        o = f.o
+        rate = None
+        for m, out, lo, hi, inside in f.sources:
+            if inside:
+                continue
+            xm = x - out
+            xm = lo if xm < lo else (hi if xm > hi else xm)
+            base = m.full - xm
+            if base > 0:
+                taken = merch_value(m, base)
+                if rate is None or taken * rate[1] > rate[0] * base:
+                    rate = (taken, base)
+        if rate is None:
+            return f.top, 0.0
+        low = self.prof.lo
+        kept = []
+        growth = 0.0
+        for j, amount in zip(o.lines, o.amounts):
+            left = amount - low[j]
+            growth += left * rate[0] / (rate[1] * rate[1])
+            kept.append(max(0, min(left, left - (left * rate[0]) // rate[1] + 1)))
+        return min(f.top, sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys))) + o.fixed), growth
+
     def _add_term(self, frames: list[_Frame]) -> None:
         """Constant options (their value cannot change over the node) are folded into constants."""
         varying = [f for f in frames if self._varies(f)]
@@ -281,7 +312,7 @@ class Scene:
     def _varies(f: _Frame) -> bool:
         """Whether the option's value may differ between completions of this node."""
         if f.o.kind == "per_line":
-            return False
+            return any(not inside for *_, inside in f.sources)
         if f.sources:
             return True
         if f.lo == f.hi:
@@ -340,7 +371,8 @@ class Scene:
             acc.ship = acc.ship or (reached(o, base) and self.fee > 0)
             return 0, 0, 0.0, 0, 0.0
         if kind == "per_line":
-            return f.top, 0, 0.0, 0, float(f.top)
+            v, s = self._per_line_at(f, x)
+            return v, 0, s, o.fixed, float(f.top)
         v = merch_value(o, base)
         grow = base + 1 if f.sources else base  # the order share is floored: one cent of play
         line = float(f.top) if o.slope == math.inf else min(float(f.top), o.slope * grow + o.offset)
@@ -444,41 +476,32 @@ class Scene:
         ``bits_for(window)``: the reachable-totals bitset; None scans every total as reachable.
         """
         prof = self.prof
-        best, where = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo))
+        best, where, depth = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo))
         if best < floor or bits_for is None or prof.x_hi == prof.x_lo:
             return best, where
-        every = _every(prof.x_lo)
-        top = self.piece(prof.x_hi, self.at(prof.x_hi), prof.x_hi, every, every)
-        window = min(self._window(max(floor - 1, top)), MAX_WINDOW)
+        # Below the window every total counts as reachable (still a relaxation), so the window only
+        # buys precision: the depth the continuous scan needed is where the precision matters.
+        window = min(depth, MAX_WINDOW)
         bits = bits_for(window)
         high = _reachable_high(bits, prof.x_hi, window)
         low = _reachable_low(bits, prof.x_hi, window)
-        return self._scan(floor, high, low)
+        return self._scan(floor, high, low)[:2]
 
-    def _window(self, target: float) -> int:
-        """How far below x_hi the majorant still exceeds ``target`` (binary search; majorant rises with x)."""
-        lo, hi = self.prof.x_lo, self.prof.x_hi
-        if self.majorant(lo) > target:
-            return hi - lo
-        while hi - lo > 1:  # majorant(lo) <= target < majorant(hi)
-            mid = (lo + hi) // 2
-            if self.majorant(mid) > target:
-                hi = mid
-            else:
-                lo = mid
-        return self.prof.x_hi - lo
+    def _scan(self, floor: int, high: Reach, low: Reach) -> tuple[int, int, int]:
+        """Walk the pieces downwards from x_hi; each is evaluated at its highest reachable total.
 
-    def _scan(self, floor: int, high: Reach, low: Reach) -> tuple[int, int]:
-        """Walk the pieces downwards from x_hi; each is evaluated at its highest reachable total."""
-        x_lo = self.prof.x_lo
-        best, where = -1, self.prof.x_hi
-        x: int | None = self.prof.x_hi
+        Returns (bound, total where reached, how far below x_hi the walk went).
+        """
+        x_lo, x_hi = self.prof.x_lo, self.prof.x_hi
+        best, where, depth = -1, x_hi, 0
+        x: int | None = x_hi
         while x is not None and x >= x_lo:
             x = high(x)
             if x is None or x < x_lo:
                 break
             p = self.at(x)
             left = x_lo if p.delta >= BIG else max(x_lo, x - p.delta + 1)
+            depth = x_hi - left
             value = self.piece(x, p, left, high, low)
             if value > best:
                 best, where = value, x
@@ -486,7 +509,7 @@ class Scene:
             if cap <= best or cap < floor or p.delta >= BIG:
                 break
             x -= p.delta
-        return best, where
+        return best, where, depth
 
 
 def _after_orders(sources: tuple, x: int, amount: int, lines: int) -> int:
