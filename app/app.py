@@ -11,6 +11,7 @@ from app.i18n import translate
 from app.nav import SECTIONS
 from app.pages.dashboard import DashboardState, dashboard_page
 from app.pages.login import login_page
+from app.pages.rules import EDIT_ROUTE, RuleEditorState, RulesListState, rule_editor_page, rules_page
 from app.pages.sections import being_built
 from app.state import AuthState
 
@@ -32,14 +33,23 @@ def _api() -> FastAPI | None:
     return create_api()
 
 
+BUILT = {
+    "dashboard": (dashboard_page, DashboardState.load),
+    "rules": (rules_page, RulesListState.load),
+}
+
+
 def _add_pages(application: rx.App) -> None:
-    """Login, the dashboard, and every other section (still being built)."""
+    """Login, the sections built so far, and a plain note on the others."""
     application.add_page(login_page, route="/login", title=TITLE,
                          on_load=AuthState.login_page_loaded)
+    application.add_page(rule_editor_page, route=EDIT_ROUTE, title=TITLE,
+                         on_load=[AuthState.guard("rules"), RuleEditorState.load])
     for section in SECTIONS:
-        if section.key == "dashboard":
-            application.add_page(dashboard_page, route="/", title=TITLE,
-                                 on_load=[AuthState.guard("dashboard"), DashboardState.load])
+        if section.key in BUILT:
+            page, load = BUILT[section.key]
+            application.add_page(page, route=section.route, title=TITLE,
+                                 on_load=[AuthState.guard(section.key), load])
         else:
             application.add_page(lambda key=section.key: being_built(key), route=section.route,
                                  title=TITLE, on_load=AuthState.guard(section.key))

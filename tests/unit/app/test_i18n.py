@@ -14,7 +14,7 @@ from app.nav import SECTIONS
 APP_DIR = Path(__file__).resolve().parents[3] / "app"
 CJK = re.compile(r"[\u3400-\u9fff]")
 # The same word in both languages on purpose: each language's own name and the logo mark.
-SAME_IN_BOTH = {"lang.zh-CN", "lang.en", "app.mark"}
+SAME_IN_BOTH = {"lang.zh-CN", "lang.en", "app.mark", "rules.tab_json"}
 
 
 def _python_files() -> list[Path]:
@@ -39,7 +39,7 @@ def _string_constants(path: Path) -> list[tuple[int, str]]:
     ]
 
 
-KEY_TAKERS = {"t", "translate", "notice", "_kpi_card", "_field"}
+KEY_TAKERS = {"t", "translate", "notice", "_kpi_card", "_field", "say"}
 KEY = re.compile(r"^[a-z_]+\.[A-Za-z0-9_.-]+$")
 
 

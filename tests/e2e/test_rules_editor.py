@@ -1,0 +1,64 @@
+"""A marketer builds a rule visually, saves it, reloads it and tries it on a demo customer."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.test_login_dashboard import _log_in, _shot, app_url, demo_database, page  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: str) -> None:  # noqa: F811
+    from services.auth import DEMO_PASSWORD
+
+    pg = page
+    _log_in(pg, app_url, "marketer", DEMO_PASSWORD)
+    pg.wait_for_selector("#kpi-customers-value", timeout=30_000)
+    pg.click("#nav-rules")
+    pg.wait_for_selector("#rules-empty")
+    _shot(pg, "rules_empty.png")
+    pg.click("#new-rule")
+    pg.wait_for_selector("#rule-builder .ruleGroup-addRule")
+
+    pg.fill("#rule-code", "gold_buyers")
+    pg.fill("#rule-name", "金卡老客")
+    pg.click("#rule-builder .ruleGroup-addRule")
+    rule = pg.locator("#rule-builder .rule").first
+    rule.locator("select.rule-fields").select_option("customer.tier")
+    rule.locator("select.rule-operators").select_option("!=")
+    rule.locator(".rule-value").select_option("member")
+    pg.click("#rule-builder .ruleGroup-addRule")
+    second = pg.locator("#rule-builder .rule").nth(1)
+    second.locator("select.rule-fields").select_option("customer.orders_count")
+    second.locator("select.rule-operators").select_option(">=")
+    second.locator("input.rule-value").fill("1")
+    pg.wait_for_selector("#rule-dirty")
+    _shot(pg, "rules_builder.png")
+
+    pg.click("#rule-save")
+    pg.wait_for_selector("#rule-version:has-text('v1')")
+    pg.goto(app_url + "/rules/edit?code=gold_buyers")
+    pg.wait_for_selector("#rule-builder .rule")
+    assert pg.locator("#rule-builder .rule").count() == 2
+    assert pg.input_value("#rule-name") == "金卡老客"
+    assert pg.locator("#rule-builder .rule").first.locator("select.rule-fields").input_value() == "customer.tier"
+
+    pg.click("#try-run")
+    pg.wait_for_selector("#try-outcome")
+    rows = pg.locator("#try-trace .try-row")
+    assert rows.count() == 3
+    from services import rules as rule_service
+
+    logic = {"and": [{"!=": [{"var": "customer.tier"}, "member"]},
+                     {">=": [{"var": "customer.orders_count"}, 1]}]}
+    assert rule_service.get_rule("gold_buyers").logic == logic
+    first_customer = rule_service.sample_customers(20)[0][0]
+    expected = rule_service.try_rule(logic, "customer", first_customer).passed
+    assert pg.inner_text("#try-badge") == ("命中" if expected else "未命中")
+    _shot(pg, "rules_try_it.png")
+
+    pg.goto(app_url + "/rules")
+    pg.wait_for_selector("#rule-row-gold_buyers")
+    _shot(pg, "rules_list.png")
