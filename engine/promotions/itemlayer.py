@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 OPEN, IN, OUT = 0, 1, -1
-STATE_LIMIT = 4096  # distinct item states of one cluster enumerated exactly
+STATE_LIMIT = 2048  # distinct item states of one cluster enumerated exactly
 
 
 @dataclass
@@ -39,7 +39,7 @@ class ItemLayer:
                 self.by_line[j].append((v, c))
         for entries in self.by_line:
             entries.sort(key=lambda e: (-e[0], rank[e[1]]))
-        self._cuts: dict[tuple, frozenset[int] | None] = {}
+        self._cuts: dict[tuple, tuple[int, dict[int, frozenset[int]] | None]] = {}
 
     def profile(self, status: dict[int, int]) -> Profile:
         """``lo`` and ``hi`` per line for these decisions (items missing from ``status`` are open)."""
@@ -79,78 +79,141 @@ class ItemLayer:
     def reachable(self, status: dict[int, int], prof: Profile, window: int, groups: dict[int, str] | None = None) -> int:
         """Bitset of the reductions r <= ``window`` below ``x_hi`` that the open items can make.
 
-        Open items that overlap on a line form a cluster; a small cluster's totals are enumerated
-        exactly over its subsets (at most one item per stacking group); a big one falls back to per
-        line menus (every value of the line on its own: a superset).
+        Open items that overlap on a line form a cluster, whose totals are enumerated exactly over its
+        subsets, each with the stacking groups it uses; clusters combine only when they use disjoint
+        groups (at most one item per group). A huge cluster falls back to per-line menus, ignoring
+        groups (a superset).
         """
+        groups = groups or {}
+        bit = {g: 1 << k for k, g in enumerate(sorted(set(groups.values())))}
         mask = (1 << (window + 1)) - 1
-        bits = 1
-        for items, lines in self._clusters(status, prof, groups or {}):
-            cuts = self._cluster_cuts(items, lines, prof, groups or {})
-            if cuts is None:  # too many combinations: each line on its own (a superset)
+        by_groups: dict[int, int] = {0: 1}
+        for items, lines in self._clusters(status, prof):
+            options = self._cluster_cuts(items, lines, prof, groups, bit, window)
+            if options is None:  # too many combinations: each line on its own (a superset)
                 for j in lines:
-                    bits = _spread(bits, self._line_cuts(j, status, prof, window), mask)
+                    cuts = self._line_cuts(j, status, prof, window)
+                    by_groups = {used: _spread_all(bits, cuts, mask) for used, bits in by_groups.items()}
                 continue
-            bits = _spread(bits, {r for r in cuts if r <= window}, mask)
-        return bits
+            grown: dict[int, int] = {}
+            for used, bits in by_groups.items():
+                for more, cuts in options.items():
+                    if used & more:
+                        continue
+                    key = used | more
+                    grown[key] = grown.get(key, 0) | _spread_all(bits, cuts, mask)
+            by_groups = grown
+        total = 0
+        for bits in by_groups.values():
+            total |= bits
+        return total
 
-    def _clusters(self, status: dict[int, int], prof: Profile, groups: dict[int, str]) -> list[tuple[list[int], set[int]]]:
-        """Open items that can raise some line above ``lo``, grouped by shared lines and stacking groups."""
+    def _clusters(self, status: dict[int, int], prof: Profile) -> list[tuple[list[int], list[int]]]:
+        """Open items that can raise some line above ``lo``, grouped by shared lines."""
         lo = prof.lo
-        owner: dict[int | str, int] = {}
+        owner: dict[int, int] = {}
         members: dict[int, list[int]] = {}
-        lines_of: dict[int, set[int]] = {}
+        lines_of: dict[int, list[int]] = {}
+        get = status.get
         for c, per_line in self.values.items():
-            if status.get(c, OPEN) != OPEN:
+            if get(c, OPEN) != OPEN:
                 continue
-            mine = {j for j, v in per_line.items() if v > lo[j]}
+            mine = [j for j, v in per_line.items() if v > lo[j]]
             if not mine:
                 continue
-            keys: list[int | str] = [*mine, *([groups[c]] if c in groups else [])]
-            roots = {owner[k] for k in keys if k in owner}
-            root = c
-            members[root], lines_of[root] = [c], set(mine)
+            roots = {owner[j] for j in mine if j in owner}
+            if not roots:
+                members[c], lines_of[c] = [c], mine
+                for j in mine:
+                    owner[j] = c
+                continue
+            root = roots.pop()
+            members[root].append(c)
+            merged = set(lines_of[root]) | set(mine)
             for r in roots:
                 members[root] += members.pop(r)
-                lines_of[root] |= lines_of.pop(r)
-            for k in [*lines_of[root], *(groups[m] for m in members[root] if m in groups)]:
-                owner[k] = root
+                merged |= set(lines_of.pop(r))
+            lines_of[root] = sorted(merged)
+            for j in merged:
+                owner[j] = root
         return [(members[r], lines_of[r]) for r in members]
 
-    def _cluster_cuts(self, items: list[int], lines: set[int], prof: Profile, groups: dict[int, str]
-                      ) -> frozenset[int] | None:
-        """Every reduction below the cluster's top that some subset of its items makes (None: too many).
+    def _cluster_cuts(self, items: list[int], lines: list[int], prof: Profile, groups: dict[int, str],
+                      bit: dict[str, int], window: int) -> dict[int, frozenset[int]] | None:
+        """Per set of groups used (a bitmask), every reduction <= ``window`` below the cluster's top that
+        some subset of its items makes (None: too many states).
 
-        A state is the per-line best value so far and the stacking groups used; adding an item that
-        raises nothing is the same state. Cached: sibling nodes share most clusters.
+        A state is the per-line best value so far and the groups used; adding an item that raises
+        nothing is the same state. States that cannot come within the window even if every remaining
+        item raised them fully are dropped. Cached (sibling nodes share most clusters) for the widest
+        window asked so far.
         """
         order = sorted(lines)
-        key = (frozenset(items), tuple(prof.lo[j] for j in order), tuple(order))
-        found = self._cuts.get(key, False)
-        if found is not False:
-            return found  # type: ignore[return-value]
+        start = tuple(prof.lo[j] for j in order)
+        key = (tuple(sorted(items)), start, tuple(order))
+        found = self._cuts.get(key)
+        if found is not None and found[0] >= window:
+            if found[1] is None:
+                return None
+            return {m: frozenset(r for r in cuts if r <= window) for m, cuts in found[1].items()}
         where = {j: i for i, j in enumerate(order)}
-        states: set[tuple[tuple[int, ...], frozenset[str]]] = {(tuple(prof.lo[j] for j in order), frozenset())}
-        for c in items:
+        top = sum(prof.hi[j] for j in order)
+        gains = {c: sum(max(0, v - prof.lo[j]) for j, v in self.values[c].items() if j in where) for c in items}
+        ordered = sorted(items, key=lambda c: -gains[c])
+        rest = [0] * (len(ordered) + 1)
+        for i in range(len(ordered) - 1, -1, -1):
+            rest[i] = rest[i + 1] + gains[ordered[i]]
+        states: dict[tuple[tuple[int, ...], int], int] = {(start, 0): sum(start)}
+        for i, c in enumerate(ordered):
             moves = [(where[j], v) for j, v in self.values[c].items() if j in where]
-            group = groups.get(c)
-            grown = set(states)
-            for values, used in states:
-                if group is not None and group in used:
+            flag = bit[groups[c]] if c in groups else 0
+            grown: dict[tuple[tuple[int, ...], int], int] = {}
+            reach = top - window - rest[i + 1]  # a state must end at a total >= top - window
+            for (values, used), total in states.items():
+                if total >= reach:
+                    grown[(values, used)] = total
+                if used & flag:
                     continue
                 after = list(values)
-                for i, v in moves:
-                    if v > after[i]:
-                        after[i] = v
-                if after != list(values):
-                    grown.add((tuple(after), used | {group} if group is not None else used))
+                raised = total
+                for k, v in moves:
+                    if v > after[k]:
+                        raised += v - after[k]
+                        after[k] = v
+                if raised != total and raised >= reach:
+                    grown[(tuple(after), used | flag)] = raised
             states = grown
             if len(states) > STATE_LIMIT:
-                self._cuts[key] = None
+                self._cuts[key] = (window, None)
                 return None
-        top = sum(prof.hi[j] for j in order)
-        result = self._cuts[key] = frozenset(top - sum(values) for values, _ in states)
-        return result
+        result: dict[int, set[int]] = {}
+        for (_, used), total in states.items():
+            result.setdefault(used, set()).add(top - total)
+        frozen = {m: frozenset(cuts) for m, cuts in result.items()}
+        self._cuts[key] = (window, frozen)
+        return frozen
+
+    def losses(self, status: dict[int, int], prof: Profile) -> dict[int, int]:
+        """For each open item, how much ``sum(hi)`` drops if it alone is decided out."""
+        loss: dict[int, int] = {}
+        get = status.get
+        for j, entries in enumerate(self.by_line):
+            first = None
+            for v, c in entries:
+                s = get(c, OPEN)
+                if s == OUT:
+                    continue
+                if first is None:
+                    if s != OPEN:
+                        break
+                    first = c
+                    continue
+                loss[first] = loss.get(first, 0) + prof.hi[j] - v
+                first = None
+                break
+            if first is not None:
+                loss[first] = loss.get(first, 0) + prof.hi[j]
+        return loss
 
     def _line_cuts(self, j: int, status: dict[int, int], prof: Profile, window: int) -> set[int]:
         """Reductions one line can make on its own (its menu)."""
@@ -164,7 +227,7 @@ class ItemLayer:
         return cuts
 
 
-def _spread(bits: int, cuts: set[int], mask: int) -> int:
+def _spread_all(bits: int, cuts: Iterable[int], mask: int) -> int:
     """Sums of the reachable reductions so far with one of ``cuts``."""
     spread = 0
     for r in cuts:

@@ -147,6 +147,7 @@ class Point:
     sure: tuple[int, int]  # (value, cost) of decided gifts certainly given at X
     maybe: list[tuple[int, int]]  # (value, cost) of decided gifts that may be given at X
     ship: bool
+    dead: bool  # a decided step option (满减, gift, free shipping) cannot give anything at X
     delta: int  # how far X may fall before some option could step up
     slope: float  # continuous growth of the merchandise part while X falls inside the piece
     rounding: int  # cents of rounding slack (percentages)
@@ -161,6 +162,7 @@ class _Acc:
     majorant: float
     gift: int = 0
     ship: bool = False
+    dead: bool = False
     delta: int = BIG
     slope: float = 0.0
     rounding: int = 0
@@ -216,8 +218,10 @@ class Scene:
         self.gift_max = sum(f.o.gift for f in self.decided if f.o.kind == "gift" and reached(f.o, f.o.full - f.lo))
         ship_max = any(f.o.kind == "free_shipping" and reached(f.o, f.o.full - f.lo) for f in self.decided)
         self.slope_sum = sum(f.o.slope for f in self.decided if self._varies(f))
+        self.tops: dict[int, int] = {}
         for options in undecided:
             frames = [self._frame(o, cache, exact) for o in options]
+            self.tops.update((f.o.c, f.top) for f in frames)
             self.top_merch += max((f.top for f in frames), default=0)
             self.gift_max += max((f.o.gift for f in frames if reached(f.o, f.o.full - f.lo) and f.o.kind == "gift"),
                                  default=0)
@@ -261,6 +265,19 @@ class Scene:
             kept.append(max(0, min(left, amount - lo[j])))
         total = sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys)))
         return total + o.fixed
+
+    def most_left(self, o: Option, amount: int) -> int:
+        """Most of ``amount`` (o's in-scope amount after the item layer) the order layer can leave to a
+        coupon or free-shipping option o, by the order rates valid over the whole node."""
+        if o.layer == "order":
+            return amount
+        best = amount
+        for lines, (taken, largest) in self.order_rates:
+            if o.lineset <= lines:
+                best = min(best, amount - (amount * taken) // largest + len(o.lines))
+            elif lines <= o.lineset:
+                best = min(best, amount - taken)
+        return best
 
     def _per_line_at(self, f: _Frame, x: int) -> tuple[int, float]:
         """A per-line coupon at total x: (upper bound, growth per cent of x falling inside the piece).
@@ -331,7 +348,7 @@ class Scene:
             t_merch = t_gift = t_round = 0
             t_slope, t_major = 0.0, 0.0
             for f in frames:
-                v, g, s, r, m = self._one_parts(f, x, acc)
+                v, g, s, r, m, _ = self._one_parts(f, x, acc)
                 t_merch, t_gift, t_slope = max(t_merch, v), max(t_gift, g), max(t_slope, s)
                 t_round, t_major = max(t_round, r), max(t_major, m)
             acc.merch += t_merch
@@ -340,19 +357,30 @@ class Scene:
             acc.rounding += t_round
             acc.majorant += t_major
         return Point(acc.merch, self._low(x, values), acc.gift + self.const_gift, *self._decided_gifts(x, values),
-                     acc.ship or self.const_ship, acc.delta, acc.slope, acc.rounding, acc.majorant)
+                     acc.ship or self.const_ship, acc.dead, acc.delta, acc.slope, acc.rounding, acc.majorant)
 
     def _one(self, f: _Frame, x: int, acc: _Acc) -> int:
-        """A decided option at x: added to the totals; returns its merchandise value."""
-        v, g, s, r, m = self._one_parts(f, x, acc)
+        """A decided option at x: added to the totals; returns its merchandise value.
+
+        A decided option must give something: a completion where it gives nothing is the same
+        combination as one of the sibling branch that leaves its unit empty. So a total where a step
+        option (满减, gift, free shipping) cannot give anything is refused (``dead``).
+        """
+        ship = acc.ship
+        acc.ship = False
+        v, g, s, r, m, gives = self._one_parts(f, x, acc)
+        if not gives and f.o.kind in ("threshold_off", "gift", "free_shipping"):
+            acc.dead = True
+        acc.ship = ship or acc.ship
         acc.merch += v
         acc.slope += s
         acc.rounding += r
         acc.majorant += m
         return v
 
-    def _one_parts(self, f: _Frame, x: int, acc: _Acc) -> tuple[int, int, float, int, float]:
-        """(merchandise value, gift value, continuous slope, rounding cents, majorant) of one option at x."""
+    def _one_parts(self, f: _Frame, x: int, acc: _Acc) -> tuple[int, int, float, int, float, bool]:
+        """(merchandise value, gift value, continuous slope, rounding cents, majorant, gives anything)
+        of one option at x."""
         o = f.o
         xo = x - f.out
         xo = f.lo if xo < f.lo else (f.hi if xo > f.hi else xo)
@@ -366,17 +394,19 @@ class Scene:
             if step < acc.delta:
                 acc.delta = step
         if kind == "gift":
-            return 0, (o.gift if reached(o, base) else 0), 0.0, 0, 0.0
+            hit = reached(o, base)
+            return 0, (o.gift if hit else 0), 0.0, 0, 0.0, hit
         if kind == "free_shipping":
-            acc.ship = acc.ship or (reached(o, base) and self.fee > 0)
-            return 0, 0, 0.0, 0, 0.0
+            hit = reached(o, base) and self.fee > 0
+            acc.ship = acc.ship or hit
+            return 0, 0, 0.0, 0, 0.0, hit
         if kind == "per_line":
             v, s = self._per_line_at(f, x)
-            return v, 0, s, o.fixed, float(f.top)
+            return v, 0, s, o.fixed, float(f.top), True
         v = merch_value(o, base)
         grow = base + 1 if f.sources else base  # the order share is floored: one cent of play
         line = float(f.top) if o.slope == math.inf else min(float(f.top), o.slope * grow + o.offset)
-        return v, 0, continuous_slope(o, base), (1 if kind == "percent_off" else 0), line
+        return v, 0, continuous_slope(o, base), (1 if kind == "percent_off" else 0), line, v > 0
 
     def _low(self, x: int, values: list[int]) -> int:
         """The least later merchandise discount of any completion at total x (decided options only).
@@ -427,20 +457,32 @@ class Scene:
                 maybe.append((o.gift, cost))
         return (sure_value, sure_cost), maybe
 
+    def flat(self, unit: list[int], pick: int | None) -> int:
+        """A quick bound of the child where the undecided unit with options ``unit`` takes ``pick``.
+
+        Every total is at most x_hi and every option at most its top (its value with the least item
+        discount and nothing taken before it), whatever the shape of the node.
+        """
+        tops = self.tops
+        merch = self.top_merch - max((tops.get(c, 0) for c in unit), default=0) + (tops.get(pick, 0) if pick is not None else 0)
+        return min(self.prof.x_hi + merch, self.cap) + self.gs_max
+
     def majorant(self, x: int, p: Point | None = None) -> float:
         """No completion with item total <= x saves more than this."""
         p = p or self.at(x)
         later = p.majorant if self.slope_sum <= 1 else float(self.top_merch)
         return min(x + later, self.cap) + self.gs_max
 
-    def piece(self, x: int, p: Point, left: int, high: Reach, low: Reach) -> int:
+    def piece(self, x: int, p: Point, left: int, high: Reach, low: Reach) -> tuple[int, int]:
         """Most any reachable total in [left, x] saves (-1: the margin guard refuses them all).
 
         One case per set of decided gifts that may be given (their cost lowers the cap). Where the
         margin guard refuses x (x + least later discount > cap), the highest total it may allow is
-        tried instead.
+        tried instead. Returns (bound, the total it was evaluated at).
         """
-        best = -1
+        best, where = -1, x
+        if p.dead:
+            return best, where
         for value, cost in self._gift_cases(p):
             cap = self.margin.cap(cost)
             xs: int | None = x
@@ -457,8 +499,10 @@ class Scene:
                 bottom = low(left)
                 extra = math.ceil((q.slope - 1.0) * (xs - (xs if bottom is None else bottom)))
             merch = q.merch + q.rounding + extra
-            best = max(best, min(merch, cap) + value + q.gift + (self.fee if q.ship else 0))
-        return best
+            found = min(merch, cap) + value + q.gift + (self.fee if q.ship else 0)
+            if found > best:
+                best, where = found, xs
+        return best, where
 
     @staticmethod
     def _gift_cases(p: Point) -> list[tuple[int, int]]:
@@ -469,15 +513,16 @@ class Scene:
         return [(value + sum(v for v, _ in sub), cost + sum(c for _, c in sub))
                 for k in range(len(p.maybe) + 1) for sub in combinations(p.maybe, k)]
 
-    def bound(self, floor: int, bits_for: Callable[[int], int] | None) -> tuple[int, int]:
+    def bound(self, floor: int, bits_for: Callable[[int], int] | None, top_reachable: bool = False) -> tuple[int, int]:
         """(bound, the total X where it is reached): the most any completion saves, exactly when >= floor.
 
         ``floor``: below it the caller prunes anyway, so the scan may stop with any value < floor.
         ``bits_for(window)``: the reachable-totals bitset; None scans every total as reachable.
+        ``top_reachable``: x_hi itself is reachable, so a best found there needs no bitset.
         """
         prof = self.prof
         best, where, depth = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo))
-        if best < floor or bits_for is None or prof.x_hi == prof.x_lo:
+        if best < floor or bits_for is None or prof.x_hi == prof.x_lo or (top_reachable and where == prof.x_hi):
             return best, where
         # Below the window every total counts as reachable (still a relaxation), so the window only
         # buys precision: the depth the continuous scan needed is where the precision matters.
@@ -502,9 +547,9 @@ class Scene:
             p = self.at(x)
             left = x_lo if p.delta >= BIG else max(x_lo, x - p.delta + 1)
             depth = x_hi - left
-            value = self.piece(x, p, left, high, low)
+            value, at = self.piece(x, p, left, high, low)
             if value > best:
-                best, where = value, x
+                best, where = value, at
             cap = self.majorant(x, p)
             if cap <= best or cap < floor or p.delta >= BIG:
                 break

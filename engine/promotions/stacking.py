@@ -241,12 +241,13 @@ def _margin_ok(board: Board, discount: int, gift_cost: int) -> bool:
 
 
 def ranking_key(board: Board, outcome: Outcome) -> tuple:
-    """Smaller is better: saving, then gifts, then total priority, then fewer promotions, then ids."""
+    """Smaller is better: saving, then gift units, then the promotions in rank order.
+
+    Two combinations with the same saving and gift units are compared at the best-ranked promotion
+    (higher priority, then smaller id) that one has and the other has not: the one that has it wins.
+    As a key: the sorted ranks of the members, closed by a sentinel above every rank (so that, of two
+    combinations where one holds every member of the other, the one with more members wins).
+    """
     cands = board.candidates
-    return (
-        -outcome.saving,
-        -outcome.gift_units,
-        -sum(cands[c].priority for c in outcome.members),
-        len(outcome.members),
-        tuple(sorted(cands[c].id for c in outcome.members)),
-    )
+    ranks = sorted(cands[c].rank for c in outcome.members)
+    return (-outcome.saving, -outcome.gift_units, (*ranks, len(cands)))

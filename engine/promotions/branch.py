@@ -1,0 +1,218 @@
+"""First search phase: branch and bound on (saving, gift units) over the units.
+
+Later-layer units are decided first (in layer order), then item-level units. Every node is bounded
+by its relaxation (``Space.bound``) and cut when the incumbent is better on (saving, gift units),
+or equal there and better in rank order than any combination of the promotions the node may still
+hold (its decided ones and its live open ones). On item-level units an option is dropped without
+branching when the node's majorant at the item total it leaves cannot reach the incumbent, or when
+the item cannot be in (``Space.beaten``); a unit left with one option is decided on the spot.
+Leaves are priced exactly by ``evaluate``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from engine.promotions.itemlayer import OUT
+from engine.promotions.relax import Scene
+from engine.promotions.space import Choice, Space, Status
+from engine.promotions.stacking import evaluate
+
+
+class OutOfBudget(Exception):
+    """The search visited its maximum number of nodes."""
+
+
+class Branch:
+    """Depth-first branch and bound over the units of a ``Space``."""
+
+    def __init__(self, space: Space, result: object, max_nodes: int) -> None:
+        self.space, self.result, self.max_nodes = space, result, max_nodes
+
+    def run(self) -> None:
+        """Search from the root (nothing decided)."""
+        self._visit({}, {}, entry=not self.space.later_units)
+
+    def tick(self) -> None:
+        """Count a node; stop at the budget."""
+        self.result.nodes += 1  # type: ignore[attr-defined]
+        if self.result.nodes > self.max_nodes:  # type: ignore[attr-defined]
+            raise OutOfBudget
+
+    def _pruned(self, key: tuple[int, int], members: list[int]) -> bool:
+        """The incumbent is at least as good as anything with this optimistic (-saving, -gift units) whose
+        members are among ``members`` (a combination with more of the better-ranked ones can only rank
+        higher, see ``stacking.ranking_key``)."""
+        best = self.result.winner.key  # type: ignore[attr-defined]
+        if best[:2] != key:
+            return best[:2] < key
+        cands = self.space.board.candidates
+        return best[2] <= (*sorted(cands[c].rank for c in members), len(cands))
+
+    def _members(self, scene: Scene, status: Status, choice: Choice) -> list[int]:
+        """Every promotion some completion of the node may hold: decided ones and live open ones."""
+        space = self.space
+        found = [c for c in choice.values() if c is not None]
+        for u, unit in enumerate(space.units):
+            if u not in choice:
+                found += [c for c in unit.options
+                          if status.get(c) != OUT and not (c in space.items.values and space.beaten(c, scene))]
+        return found
+
+    def _visit(self, status: Status, choice: Choice, entry: bool = False) -> None:
+        """Bound, decide what needs no branching, then branch on the next unit."""
+        space = self.space
+        while True:
+            self.tick()
+            scene = space.scene(status, choice)
+            bound, where = space.bound(scene, status, choice, self.result.winner.saving)  # type: ignore[attr-defined]
+            units = space.units_bound(scene, choice)
+            members = self._members(scene, status, choice)
+            if self._pruned((-bound, -units), members):
+                return
+            if len(choice) == len(space.units):
+                self.result.consider(evaluate(space.board, tuple(c for c in choice.values() if c is not None)))  # type: ignore[attr-defined]
+                return
+            if entry:
+                self._greedy(status, choice, scene, scene.prof.x_hi - where)
+                entry = False
+            u, live = self._choose(scene, status, choice, units, members)
+            if u < 0:
+                return
+            if live is not None:
+                break
+        for c in live:
+            unit = space.units[u].options
+            if u in space.later_units and self._pruned((-scene.flat(list(unit), c), -units), _swap(members, unit, c)):
+                continue  # the incumbent has improved since the options were listed
+            kid_status, kid_choice = space.decide(u, c, status, choice)
+            later_done = all(v in kid_choice for v in space.later_units)
+            self._visit(kid_status, kid_choice, entry=later_done and u in space.later_units)
+
+    def _choose(self, scene: Scene, status: Status, choice: Choice, units: int, members: list[int]
+                ) -> tuple[int, list[int | None] | None]:
+        """The unit to branch on and its live options; or, after deciding forced units in place, (0, None).
+
+        (-1, None): some unit has no live option, so the node is dead.
+        """
+        space = self.space
+        for u in space.later_units:
+            if u not in choice:
+                unit = space.units[u].options
+                options = sorted(unit, key=self._preference)
+                return u, [c for c in [*options, None]
+                           if not self._pruned((-scene.flat(list(unit), c), -units), _swap(members, unit, c))]
+        test = DeadTest(scene, self.result.winner.key, units)  # type: ignore[attr-defined]
+        losses = space.items.losses(status, scene.prof)
+        forced: list[tuple[int, int | None]] = []
+        best: tuple[int, int, list[int | None]] = (-1, -1, [])
+        for u, unit in enumerate(space.units):
+            if u in choice:
+                continue
+            if len(unit.options) == 1:  # an ungrouped item: in, or out (losing what only it gives)
+                c = unit.options[0]
+                live: list[int | None] = [] if space.beaten(c, scene) else [c]
+                top_loss = losses.get(c, 0)
+                if not self._pruned(test.key(top_loss), _swap(members, unit.options, None)):
+                    live.append(None)
+            else:
+                live, top_loss = self._live_group(u, scene, status, test, members)
+            if not live:
+                return -1, None
+            if len(live) == 1:
+                forced.append((u, live[0]))
+            elif top_loss > best[1]:
+                best = (u, top_loss, live)
+        if forced:
+            for u, c in forced:
+                kid_status, kid_choice = space.decide(u, c, status, choice)
+                status.clear(), status.update(kid_status)
+                choice.clear(), choice.update(kid_choice)
+            return 0, None
+        return best[0], best[2]
+
+    def _preference(self, c: int) -> tuple[int, int]:
+        """Options tried first: biggest saving alone, then rank."""
+        return (-self.space.alone[c].saving, self.space.board.candidates[c].rank)
+
+    def _live_group(self, u: int, scene: Scene, status: Status, test: DeadTest, members: list[int]
+                    ) -> tuple[list[int | None], int]:
+        """Live options of an item-level group (a member, or none) and the most the top total can lose."""
+        space = self.space
+        unit = space.units[u]
+        live: list[int | None] = []
+        top_loss = 0
+        for c in sorted(unit.options, key=self._preference) + [None]:
+            if c is not None and (status.get(c) == OUT or space.beaten(c, scene)):
+                continue
+            loss = space.items.loss_without(status, scene.prof.hi, [m for m in unit.options if m != c])
+            top_loss = max(top_loss, loss)
+            if not self._pruned(test.key(loss), _swap(members, unit.options, c)):
+                live.append(c)
+        return live, top_loss
+
+    def _greedy(self, status: Status, choice: Choice, scene: Scene, cut: int) -> None:
+        """Price good completions for an early incumbent: every open item in (in a group its best member),
+        and the same without a few items whose losses add up to the least total >= ``cut`` (the item
+        discount the relaxation prefers to give up, e.g. to keep a 满减 step or the margin)."""
+        space = self.space
+        combo = [c for c in choice.values() if c is not None]
+        loose: list[int] = []
+        for u, unit in enumerate(space.units):
+            if u not in choice:
+                live = [c for c in unit.options if status.get(c) != OUT and not space.beaten(c, scene)]
+                if live:
+                    combo.append(min(live, key=self._preference))
+                    if len(unit.options) == 1:
+                        loose.append(combo[-1])
+        self.result.consider(evaluate(space.board, tuple(combo)))  # type: ignore[attr-defined]
+        if cut > 0:
+            drop = least_cover(space.items.losses(status, scene.prof), loose, cut)
+            if drop:
+                self.result.consider(evaluate(space.board, tuple(c for c in combo if c not in drop)))  # type: ignore[attr-defined]
+
+
+def _swap(members: list[int], unit: tuple[int, ...], pick: int | None) -> list[int]:
+    """The possible members once a unit is set to ``pick`` (its other options gone)."""
+    return [c for c in members if c == pick or c not in unit]
+
+
+def least_cover(losses: dict[int, int], items: list[int], cut: int) -> set[int]:
+    """Items whose losses add up to the least total >= cut (subset sum over a bitset; empty if none)."""
+    sizes = [(c, losses[c]) for c in items if 0 < losses.get(c, 0) <= 2 * cut]
+    limit = 2 * cut
+    mask = (1 << (limit + 1)) - 1
+    layers = [1]
+    for _, size in sizes:
+        layers.append((layers[-1] | (layers[-1] << size)) & mask)
+    reach = layers[-1] >> cut
+    if not reach:
+        return set()
+    total = cut + (reach & -reach).bit_length() - 1
+    chosen: set[int] = set()
+    for k in range(len(sizes), 0, -1):  # walk back: take item k-1 when the total was not reachable without it
+        c, size = sizes[k - 1]
+        if not layers[k - 1] >> total & 1:
+            chosen.add(c)
+            total -= size
+    return chosen
+
+
+class DeadTest:
+    """Whether an item-level option leaves the node's majorant below the incumbent (then it is not explored).
+
+    Below x_hi the majorant falls at least (1 - slope sum) per cent of item total, so an option that
+    lowers the top total by ``loss`` saves at most ``top - (1 - slopes) × loss`` (capped by the margin).
+    """
+
+    def __init__(self, scene: Scene, incumbent: tuple, units: int) -> None:
+        x_hi = scene.prof.x_hi
+        if scene.slope_sum > 1:  # only the flat majorant holds: x + every option at its top
+            self.top, self.fall = float(x_hi + scene.top_merch), 1.0
+        else:
+            self.top, self.fall = x_hi + scene.at(x_hi).majorant, 1.0 - scene.slope_sum
+        self.cap, self.gs, self.units = scene.cap, scene.gs_max, units
+
+    def key(self, loss: int) -> tuple[int, int]:
+        """Optimistic (-saving, -gift units) of a child whose top item total is ``loss`` lower."""
+        return (-math.floor(min(self.top - self.fall * loss, self.cap) + self.gs), -self.units)

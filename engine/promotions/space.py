@@ -1,0 +1,181 @@
+"""The search space: decisions (units), their options, and the relaxation of a partial decision.
+
+A *unit* is a stacking group (at most one of its members, or none) or an ungrouped promotion (in or
+out). A node of either search phase is a partial decision: item-level promotions in ``status`` (IN /
+OUT, missing = open), units in ``choice`` (the chosen member, or None), and later-layer options ruled
+out one by one in ``out`` (the tie phase decides members, not whole units). ``Space.scene`` turns a
+node into its ``relax.Scene``; ``Space.bound`` bounds the saving of every completion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from engine.promotions.itemlayer import IN, OUT, ItemLayer
+from engine.promotions.relax import Margin, Option, Scene, majorant_line
+from engine.promotions.stacking import Board, Outcome
+
+LAYER_ORDER = {"order": 0, "coupon": 1, "shipping": 2, "item": 3}
+
+Status = dict[int, int]
+Choice = dict[int, "int | None"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A decision: at most one of ``options`` (a stacking group), or one ungrouped promotion in or out."""
+
+    options: tuple[int, ...]
+    later: bool
+
+
+class Space:
+    """Everything the two search phases share about one board."""
+
+    def __init__(self, board: Board, alone: dict[int, Outcome], pool: list[int]) -> None:
+        self.board, self.alone, self.pool = board, alone, pool
+        cands = board.candidates
+        self.margin = Margin(board.subtotal, board.cost_total, board.min_margin)
+        self.items = ItemLayer({c: board.item_values[c] for c in pool if cands[c].layer == "item"},
+                               {c: cands[c].rank for c in pool}, len(board.amounts))
+        self.options = {c: _option(board, c, alone[c]) for c in pool if cands[c].layer != "item"}
+        self.units = self._units(pool)
+        self.unit_of = {c: u for u, unit in enumerate(self.units) for c in unit.options}
+        self.later_units = [u for u in range(len(self.units)) if self.units[u].later]
+        self.first_step = {o.c: step for o in self.options.values() if (step := _first_step(o)) is not None}
+        self.item_group_units = [u for u, unit in enumerate(self.units)
+                                 if sum(1 for c in unit.options if cands[c].layer == "item") > 1]
+        self.item_groups = {c: g for c in self.items.values if (g := cands[c].promotion.stacking.group)}
+
+    def _units(self, pool: list[int]) -> list[Unit]:
+        """Later-layer units first (by layer, then biggest saving), then item-level units."""
+        cands = self.board.candidates
+        groups: dict[str, list[int]] = {}
+        units: list[Unit] = []
+        for c in pool:
+            group = cands[c].promotion.stacking.group
+            if group is None:
+                units.append(Unit((c,), cands[c].layer != "item"))
+            else:
+                groups.setdefault(group, []).append(c)
+        for members in groups.values():
+            units.append(Unit(tuple(members), any(cands[c].layer != "item" for c in members)))
+
+        def order(unit: Unit) -> tuple:
+            layer = min(LAYER_ORDER[cands[c].layer] for c in unit.options)
+            return (layer, -max(self.alone[c].saving for c in unit.options), min(cands[c].rank for c in unit.options))
+
+        return sorted(units, key=order)
+
+    def scene(self, status: Status, choice: Choice, out: Iterable[int] = ()) -> Scene:
+        """The relaxation of a node."""
+        out = set(out)
+        decided: list[Option] = []
+        undecided: list[list[Option]] = []
+        for u in self.later_units:
+            if u in choice:
+                c = choice[u]
+                if c is not None and c in self.options:
+                    decided.append(self.options[c])
+            else:
+                undecided.append([self.options[c] for c in self.units[u].options if c in self.options and c not in out])
+        return Scene(self.items.profile(status), decided, undecided, self.margin, self.board.fee,
+                     self._stock_safe(decided))
+
+    def bound(self, scene: Scene, status: Status, choice: Choice, floor: int) -> tuple[int, int]:
+        """(most any completion saves — exactly when >= floor, the item total where reached)."""
+        return scene.bound(floor, lambda w: self.items.reachable(status, scene.prof, w, self.item_groups),
+                           self._top_reachable(scene, status, choice))
+
+    def units_bound(self, scene: Scene, choice: Choice, out: Iterable[int] = ()) -> int:
+        """Most gift units any completion of the node can have."""
+        out = set(out)
+        units = 0
+        for u in self.later_units:
+            picks = [choice[u]] if u in choice else [c for c in self.units[u].options if c not in out]
+            units += max((self.options[c].units for c in picks if c is not None and c in self.options
+                          and _gift_reachable(scene, self.options[c])), default=0)
+        return units
+
+    def beaten(self, c: int, scene: Scene) -> bool:
+        """Item c cannot be in: it is strictly beaten on every line by items already in (it would give
+        nothing), or it alone would leave a decided step option (满减, gift, free shipping) below its
+        first threshold (decided options must give something, see ``relax.Scene._one``)."""
+        lo = scene.prof.lo
+        values = self.items.values[c]
+        if all(v < lo[j] for j, v in values.items()):
+            return True
+        for f in scene.decided:
+            need = self.first_step.get(f.o.c)
+            if need is not None:
+                raised = sum(v - lo[j] for j, v in values.items() if v > lo[j] and j in f.o.lineset)
+                if raised and scene.most_left(f.o, f.o.full - f.lo - raised) < need:
+                    return True
+        return False
+
+    def decide(self, u: int, c: int | None, status: Status, choice: Choice) -> tuple[Status, Choice]:
+        """Copies of the decisions with unit u set to option c (None: none of them)."""
+        status, choice = dict(status), dict(choice)
+        choice[u] = c
+        for m in self.units[u].options:
+            if m in self.items.values:
+                status[m] = IN if m == c else OUT
+        return status, choice
+
+    def _top_reachable(self, scene: Scene, status: Status, choice: Choice) -> bool:
+        """Whether the items can give ``hi`` on every line at once (no two open items of one group raise a line)."""
+        lo = scene.prof.lo
+        for u in self.item_group_units:
+            if u in choice:
+                continue
+            raising = 0
+            for c in self.units[u].options:
+                if c in self.items.values and status.get(c) != OUT and any(v > lo[j] for j, v in self.items.values[c].items()):
+                    raising += 1
+            if raising > 1:
+                return False
+        return True
+
+    def _stock_safe(self, decided: list[Option]) -> set[int]:
+        """Decided gifts that gift stock can always serve (with every other decided gift of the same SKU)."""
+        stock = self.board.gift_stock
+        gifts = [o for o in decided if o.kind == "gift"]
+        if stock is None:
+            return {o.c for o in gifts}
+        need: dict[str, int] = {}
+        for o in gifts:
+            need[o.prep.gift_sku] = need.get(o.prep.gift_sku, 0) + o.prep.gift_qty
+        return {o.c for o in gifts if stock.get(o.prep.gift_sku, 0) >= need[o.prep.gift_sku]}
+
+
+def _gift_reachable(scene: Scene, o: Option) -> bool:
+    """A gift option whose threshold some completion can reach."""
+    if o.kind != "gift":
+        return False
+    lo = sum(scene.prof.lo[j] for j in o.lines)
+    return o.full - lo >= o.prep.threshold
+
+
+def _option(board: Board, c: int, alone: Outcome) -> Option:
+    """The relaxation's view of a later-layer candidate."""
+    cand = board.candidates[c]
+    prep = cand.prep
+    kind = prep.kind if prep.kind in ("threshold_off", "percent_off", "gift", "free_shipping") else "per_line"
+    slope, offset = majorant_line(prep, kind)
+    return Option(
+        c=c, layer=cand.layer, kind=kind, prep=prep, lines=cand.lines, lineset=frozenset(cand.lines),
+        full=sum(board.amounts[j] for j in cand.lines), slope=slope, offset=offset,
+        fixed=len(cand.lines) if kind == "per_line" else 0, amounts=tuple(board.amounts[j] for j in cand.lines),
+        qtys=tuple(board.qtys[j] for j in cand.lines), gift=prep.gift_value * prep.gift_qty if kind == "gift" else 0,
+        units=prep.gift_qty if kind == "gift" else 0, priority=cand.priority,
+    )
+
+
+def _first_step(o: Option) -> int | None:
+    """The least in-scope amount at which a step option gives anything (None: not a step option)."""
+    if o.kind in ("gift", "free_shipping"):
+        return o.prep.threshold or None
+    if o.kind == "threshold_off":
+        return min((t for t, off in o.prep.tiers if off > 0), default=None) or None
+    return None
