@@ -113,7 +113,11 @@ def _field(op: str, c: Any, column: Column, ctx: Context, path: str) -> Truth:
         return _text(op, c, column, ctx, path)
     if kind in ("date", "datetime"):
         return _temporal(op, c, column, path)
-    raise NotPushable(f"{column.key} is a list: use has_tag, in or in_list", path)
+    if op != "===":
+        return Truth.error()  # a list is never comparable (the NaN error)
+    if isinstance(c, (list, tuple)):
+        raise NotPushable(f"{column.key} is a list: comparing it with a list is not translated", path)
+    return Truth.of(False)
 
 
 def _days(op: str, c: Any, column: Column, ctx: Context, path: str) -> Truth:
