@@ -8,10 +8,14 @@ reference interpreter json-logic-qubit on the same rules and data, their ratio (
 checks both give the same answers.  Also reports the compiled engine on the same documents with
 money as ``Decimal`` (how the promotion engine calls it).
 
-The SQL push-down figure (rules translated to SQL over the profile table) is filled in by
-``sql_pushdown_bench`` once that translation exists; until then it reports null.
+SQL push-down (``sql_pushdown``): an audience segment over 20,000 demo customers in SQLite
+(``var/bench/rules_sql_<N>_<seed>.db``, built once with ``services.demo.load_demo`` and reused),
+selected by ``services.segments.audience`` through the SQL translation vs evaluated in Python over
+every customer's facts (batch-loaded, then the compiled rule) — count, errors and first page must
+agree; best of interleaved rounds, and the ratio.  The customer-only rules of the list above are
+timed the same way.
 
-Run: python bench/rules.py [--docs N] [--seconds S] [--seed S]
+Run: python bench/rules.py [--docs N] [--seconds S] [--seed S] [--sql-customers N]
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +38,20 @@ from json_logic import jsonLogic  # noqa: E402
 from engine.rules import compile_rule  # noqa: E402
 
 GOAL_RATIO = 20
+ROOT = Path(__file__).resolve().parent.parent
+SQL_CUSTOMERS = 20_000
+SQL_SEED = 7
+SQL_AS_OF = date(2026, 11, 27)
+SQL_ROUNDS = 5
+#: lapsed good customers: 3+ orders, none in the last 60 Shanghai days, ¥500+ spent, and a coffee
+#: lover or gold and above — tags EXISTS, a days_since range, exact money, an IN list
+SEGMENT: dict[str, Any] = {"and": [
+    {">=": [{"var": "customer.orders_count"}, 3]},
+    {">": [{"days_since": {"var": "customer.last_order_at"}}, 60]},
+    {">=": [{"var": "customer.total_spent"}, "500.00"]},
+    {"or": [{"has_tag": ["咖啡爱好者", "茶饮爱好者"]},
+            {"in": [{"var": "customer.tier"}, ["gold", "platinum", "diamond"]]}]},
+]}
 TIERS = ["member", "silver", "gold", "platinum", "diamond"]
 CHANNELS = ["store", "online", "tmall", "miniprogram", "douyin"]
 CITIES = ["上海", "杭州", "北京", "深圳", "成都", "南京"]
@@ -121,9 +140,69 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def sql_pushdown_bench(rules: list[dict[str, Any]], docs: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Hook for the SQL push-down figure (rules as SQL over the profile table); null until it exists."""
-    return None
+def _demo_database(customers: int, seed: int) -> tuple[str, bool]:
+    """URL of a SQLite file holding the demo data set (reused if complete); whether it was reused."""
+    from services.demo import demo_counts, load_demo
+    from storage import db as storage_db
+
+    path = ROOT / "var" / "bench" / f"rules_sql_{customers}_{seed}.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{path}"
+    if path.exists():
+        storage_db.use_database(url)
+        try:
+            if demo_counts().get("customers") == customers:
+                return url, True
+        except Exception:  # noqa: BLE001 - an unreadable or half-written file is rebuilt
+            pass
+        storage_db.reset()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    storage_db.use_database(url)
+    storage_db.create_all()
+    load_demo(customers=customers, seed=seed, as_of=SQL_AS_OF)
+    return url, False
+
+
+def _time_audience(rule: dict[str, Any], now: datetime, rounds: int) -> dict[str, Any]:
+    """Best seconds of the audience by SQL and by Python (interleaved rounds), and whether they agree."""
+    from services.segments import audience
+
+    best = {True: float("inf"), False: float("inf")}
+    answers: dict[bool, Any] = {}
+    for _ in range(rounds):
+        for pushdown in (True, False):
+            started = time.perf_counter()
+            result = audience(rule, limit=20, now=now, pushdown=pushdown)
+            best[pushdown] = min(best[pushdown], time.perf_counter() - started)
+            answers[pushdown] = result
+    sql, python = answers[True], answers[False]
+    return {"pushed": sql.pushed_down, "fallback": sql.fallback, "count": sql.count, "errors": sql.errors,
+            "sql_s": round(best[True], 4), "python_s": round(best[False], 4),
+            "ratio": round(best[False] / best[True], 1),
+            "same_answers": (sql.count, sql.errors, sql.customers) == (python.count, python.errors,
+                                                                       python.customers)}
+
+
+def _customer_only(rule: Any) -> bool:
+    """The rule reads customer fields and nothing else (no cart, event or context)."""
+    text = json.dumps(rule)
+    return '"customer.' in text and all(f'"{ns}.' not in text for ns in ("cart", "context", "order", "event"))
+
+
+def sql_pushdown_bench(rules: list[dict[str, Any]], docs: list[dict[str, Any]],
+                       customers: int = SQL_CUSTOMERS) -> dict[str, Any] | None:
+    """SQL push-down vs Python evaluation of audience segments over ``customers`` demo profiles."""
+    started = time.perf_counter()
+    url, reused = _demo_database(customers, SQL_SEED)
+    setup = time.perf_counter() - started
+    now = datetime.fromisoformat(f"{SQL_AS_OF.isoformat()}T20:00:00+08:00")
+    figure = _time_audience(SEGMENT, now, SQL_ROUNDS)
+    listed = {str(i): _time_audience(rule, now, 3) for i, rule in enumerate(rules) if _customer_only(rule)}
+    return {"customers": customers, "database": "sqlite", "db_file": str(Path(url[10:]).relative_to(ROOT)),
+            "db_reused": reused, "setup_s": round(setup, 2), "now": now.isoformat(), **figure,
+            "rules_from_list": {k: {f: v[f] for f in ("pushed", "count", "sql_s", "python_s", "ratio",
+                                                      "same_answers")} for k, v in listed.items()}}
 
 
 def main() -> None:
@@ -132,6 +211,8 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=3.0, help="measuring time per engine")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--sql-customers", type=int, default=SQL_CUSTOMERS,
+                        help="demo customers for the SQL push-down figure (0: skip it)")
     args = parser.parse_args()
     r = random.Random(args.seed)
     docs = [_document(r) for _ in range(args.docs)]
@@ -160,7 +241,7 @@ def main() -> None:
         "engine_evals_per_s": round(engine), "qubit_evals_per_s": round(qubit),
         "ratio": round(engine / qubit, 1), "goal_ratio": GOAL_RATIO, "meets_goal": engine / qubit >= GOAL_RATIO,
         "engine_decimal_money_evals_per_s": round(decimal), "mismatches": mismatches,
-        "sql_pushdown": sql_pushdown_bench(RULES, docs),
+        "sql_pushdown": sql_pushdown_bench(RULES, docs, args.sql_customers) if args.sql_customers else None,
     }, ensure_ascii=False))
 
 
