@@ -11,10 +11,11 @@ only if the text reads as one) the comparison is not pushable.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from engine.rules import RuleEvalError
 from engine.rules.values import (
     is_nan,
     is_number,
@@ -68,9 +69,54 @@ def compare(op: str, left: Value, right: Value, ctx: Context, path: str) -> Trut
     elif isinstance(left, Const):
         subject, c, call = right, left.value, lambda x: test(left.value, x)
         norm = bounds.FLIP.get(op, op)
+    elif isinstance(left, Column) and isinstance(right, Column):
+        return _two_fields(op, left, right, test, path)
     else:
-        raise NotPushable("comparing two fields of the row is not translated", path)
+        raise NotPushable("comparing two values computed from the row is not translated", path)
     return against(subject, norm, c, call, ctx, path)
+
+
+_SAMPLES: dict[str, tuple[Any, Any]] = {
+    "datetime": (datetime(2000, 1, 1, tzinfo=UTC), datetime(2030, 6, 1, 12, tzinfo=UTC)),
+    "date": (date(2000, 1, 1), date(2030, 6, 1)),
+}
+
+
+def _two_fields(op: str, left: Column, right: Column, test: Callable[[Any, Any], bool], path: str) -> Truth:
+    """Two fields: numbers (never null) with numbers, or instants/dates with their own kind."""
+    numeric = {"int", "money"}
+    if left.kind in numeric and right.kind in numeric and not (left.nullable or right.nullable):
+        pass
+    elif not (left.kind == right.kind and left.kind in _SAMPLES):
+        raise NotPushable(f"comparing {left.key} with {right.key} is not translated", path)
+    base = _BASE.get(op, op)
+    set_both = Truth(sql_compare(left.expr, "==" if base == "===" else base, right.expr), FALSE)
+    if base != op:
+        set_both = set_both.invert()
+    if left.kind not in _SAMPLES:
+        return set_both
+    only_left_null = _same_for_all(lambda x: test(None, x), left.kind, path)
+    only_right_null = _same_for_all(lambda x: test(x, None), left.kind, path)
+    right_null = right.expr.is_(None) if right.nullable else FALSE
+    when_left_null = branch(right_null, outcome(lambda: test(None, None)), only_left_null)
+    return by_nullness(left, when_left_null, branch(right_null, only_right_null, set_both))
+
+
+def _same_for_all(call: Callable[[Any], Any], kind: str, path: str) -> Truth:
+    """The evaluator's answer when one side is null, which must not depend on the other side."""
+    answers = {_answer(lambda v=v: call(v)) for v in _SAMPLES[kind]}
+    if len(answers) != 1:
+        raise NotPushable("comparing with a null field depends on the other field's value", path)
+    (answer,) = answers
+    return Truth.error() if answer is None else Truth.of(answer)
+
+
+def _answer(call: Callable[[], Any]) -> bool | None:
+    """The engine's comparison result, None if it raises."""
+    try:
+        return bool(call())
+    except RuleEvalError:
+        return None
 
 
 def enumerate_bool(value: Truth, call: Callable[[Any], Any]) -> Truth:
@@ -80,7 +126,9 @@ def enumerate_bool(value: Truth, call: Callable[[Any], Any]) -> Truth:
 
 
 def bool_truth(column: Column) -> Truth:
-    """A boolean field as a Truth."""
+    """A boolean field as a Truth (a nullable one would need a third value: not translated)."""
+    if column.nullable:
+        raise NotPushable(f"{column.key} is a boolean that may be null")
     return Truth(column.expr, FALSE)
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement, False_, True_
 
-from engine.rules import RuleEvalError
+from engine.rules import RuleEvalError, truthy
 
 Pred = ColumnElement[bool]
 Kind = Literal["int", "money", "bool", "text", "date", "datetime", "tags"]
@@ -163,8 +163,6 @@ Value = Const | Column | Days | Truth
 
 def outcome(call: Callable[[], Any]) -> Truth:
     """The evaluator's own answer for one known input: its truthiness, or an error if it raises."""
-    from engine.rules import truthy
-
     try:
         return Truth.of(truthy(call()))
     except RuleEvalError:
