@@ -17,6 +17,7 @@ from engine.promotions.itemlayer import OUT
 from engine.promotions.relax import Scene
 from engine.promotions.space import Choice, Space, Status
 from engine.promotions.stacking import evaluate
+from engine.promotions.walk import Walk
 
 
 class OutOfBudget(Exception):
@@ -62,6 +63,7 @@ class Branch:
     def _visit(self, status: Status, choice: Choice, entry: bool = False) -> None:
         """Bound, decide what needs no branching, then branch on the next unit."""
         space = self.space
+        walked = False
         while True:
             self.tick()
             scene = space.scene(status, choice)
@@ -76,6 +78,10 @@ class Branch:
             if entry:
                 self._greedy(status, choice, scene, scene.prof.x_hi - where)
                 entry = False
+            if bound == self.result.winner.saving and scene.capped and all(v in choice for v in space.later_units):
+                if not walked and Walk(space, self, (bound, units)).run(status, choice):
+                    return  # ties at the margin cap, settled in rank order
+                walked = True  # the walk ran dry: branch on the node as usual
             u, live = self._choose(scene, status, choice, units, members)
             if u < 0:
                 return

@@ -196,6 +196,7 @@ class Scene:
     ) -> None:
         self.prof, self.margin, self.fee = prof, margin, fee
         self.cap = margin.cap()
+        self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
         cache: dict[tuple[int, ...], tuple[int, int]] = {}
         orders = [self._frame(m, cache, ()) for m in decided if m.layer == "order" and m.kind == "threshold_off"]
         self.order_rates = [(f.o.lineset, (merch_value(f.o, f.o.full - f.hi), f.o.full - f.lo))
@@ -203,6 +204,12 @@ class Scene:
         exact = [(f.o, f.out, f.lo, f.hi) for f in orders if f.out == prof.x_lo - f.lo]
         self.low_orders = [(f.o, prof.x_lo - f.lo, f.lo, f.hi) for f in orders]
         self.decided = [self._frame(o, cache, exact) for o in decided]
+        self.low_per_line = [
+            (i, [(j, a, [(k, prof.x_lo - g.lo, g.lo, g.hi) for k, g in enumerate(self.decided)
+                         if g.o.layer == "order" and g.o.kind == "threshold_off" and j in g.o.lineset])
+                 for j, a in zip(f.o.lines, f.o.amounts)])
+            for i, f in enumerate(self.decided) if f.o.layer == "coupon" and f.o.kind == "per_line"
+        ]
         self.low_coupons = [
             (i, prof.x_lo - f.lo, [k for k, g in enumerate(self.decided) if g.o.layer == "order" and g.o.kind ==
                                    "threshold_off" and g.o.lineset & f.o.lineset])
@@ -420,15 +427,70 @@ class Scene:
             xm = x - out
             xm = lo if xm < lo else (hi if xm > hi else xm)
             best_order = max(best_order, merch_value(m, m.full - xm))
-        best_coupon = 0
+        return best_order + self._coupon_floor(x, values)
+
+    def _coupon_floor(self, x: int, values: list[int]) -> int:
+        """The least the coupon layer takes at total x.
+
+        Each decided coupon takes at least its own floor: a 满减 / percentage on the most item and
+        order discount its scope can carry; a per-line coupon on the least its lines can keep (list -
+        hi, less at most ``t × (list - lo) / base + 1`` of each order option's share). The layer takes
+        the biggest of them, and also their sum less what can be clamped away: coupons only clash on
+        the lines of a per-line coupon, by at most the other coupons' prorated shares there (each at
+        most ``its value × (list - lo) / its least base + 1``) less what the per-line coupon surely
+        leaves of the line (``Scene._leaves``). Two per-line coupons on shared lines: only the bigger.
+        """
+        prof = self.prof
+        floors: list[tuple[_Frame, int, int]] = []  # (frame, floor, least base; -1 for a per-line coupon)
         for i, out, touching in self.low_coupons:
             f = self.decided[i]
             xc = x - out
             xc = f.lo if xc < f.lo else (f.hi if xc > f.hi else xc)
             base = f.o.full - xc - sum(values[k] for k in touching)
-            if base > 0:
-                best_coupon = max(best_coupon, merch_value(f.o, base))
-        return best_order + best_coupon
+            floors.append((f, merch_value(f.o, base) if base > 0 else 0, max(0, base)))
+        kept_by: dict[int, list[int]] = {}
+        for i, lines in self.low_per_line:
+            f = self.decided[i]
+            kept = []
+            for j, amount, orders in lines:
+                share = 0
+                for k, out, lo, hi in orders:
+                    xm = x - out
+                    xm = lo if xm < lo else (hi if xm > hi else xm)
+                    base = self.decided[k].o.full - xm
+                    share += (values[k] * (amount - prof.lo[j])) // base + 2 if base > 0 else amount
+                kept.append(max(0, amount - prof.hi[j] - share))
+            kept_by[i] = kept
+            floor = sum(CALCULATORS[f.o.prep.kind](f.o.prep, kept, list(f.o.qtys))) - len(f.o.lines)
+            floors.append((f, max(0, floor), -1))
+        if not floors:
+            return 0
+        best = max(floor for _, floor, _ in floors)
+        clash = 0
+        for i, _ in self.low_per_line:
+            d = self.decided[i]
+            if any(base == -1 and c is not d and c.o.lineset & d.o.lineset for c, _, base in floors):
+                return best  # two per-line coupons on shared lines
+            for n, j in enumerate(d.o.lines):
+                shares = 0
+                for c, _, base in floors:
+                    if c is d or j not in c.o.lineset:
+                        continue
+                    value = values[self.decided.index(c)]
+                    shares += value if base <= 0 else (value * (d.o.amounts[n] - prof.lo[j])) // base + 1
+                clash += max(0, shares - self._leaves(d.o, n, kept_by[i]))
+        return max(best, sum(floor for _, floor, _ in floors) - clash)
+
+    @staticmethod
+    def _leaves(o: Option, n: int, kept: list[int]) -> int:
+        """Least a per-line coupon leaves of its n-th line (of at least ``kept[n]``): 特价 leaves the
+        special price; 买X送Y takes at most its free units' share of the line."""
+        prep = o.prep
+        if prep.kind == "fixed_price":
+            return prep.price * o.qtys[n]
+        free = (sum(o.qtys) // (prep.buy + prep.get)) * prep.get
+        share = min(1.0, free / o.qtys[n]) * prep.bp / 10_000
+        return max(0, math.floor(kept[n] * (1 - share)) - 1)
 
     def _decided_gifts(self, x: int, values: list[int]) -> tuple[tuple[int, int], list[tuple[int, int]]]:
         """Decided gifts reached at x: (value, cost) of those certainly given, and those that may be."""
@@ -502,6 +564,7 @@ class Scene:
             found = min(merch, cap) + value + q.gift + (self.fee if q.ship else 0)
             if found > best:
                 best, where = found, xs
+                self.piece_capped = merch >= cap
         return best, where
 
     @staticmethod
@@ -550,6 +613,7 @@ class Scene:
             value, at = self.piece(x, p, left, high, low)
             if value > best:
                 best, where = value, at
+                self.capped = self.piece_capped
             cap = self.majorant(x, p)
             if cap <= best or cap < floor or p.delta >= BIG:
                 break

@@ -1,0 +1,100 @@
+"""Ties at the margin cap: meet a node's combinations in rank order.
+
+When the margin guard binds, many combinations reach exactly the cap and save exactly the same; they
+are ranked by the best-ranked promotion (priority, then id) that one has and the other has not
+(``stacking.ranking_key``). A depth-first walk over the node's open promotions in rank order, trying
+*in* before *out*, meets the node's best combination first — provided every promotion it puts in
+really gives something (one that gives nothing makes the same combination as leaving it out, which
+the walk meets later, in its place). Every step (in or out) is taken only if the node's
+relaxation still reaches the target (at the cap the relaxation is usually exact).
+
+Where the relaxation promises the target and nothing reaches it, the walk would wander; so it has an
+allowance of nodes, and when that runs out the caller branches on the node as usual.
+"""
+
+from __future__ import annotations
+
+from engine.promotions.itemlayer import OUT
+from engine.promotions.space import Choice, Space, Status
+from engine.promotions.stacking import evaluate
+
+WALK_NODES = 400
+
+
+class Exhausted(Exception):
+    """The walk used its allowance."""
+
+
+class Walk:
+    """The first combination in rank order below a node that reaches ``target`` = (saving, gift units)."""
+
+    def __init__(self, space: Space, branch: object, target: tuple[int, int], allowance: int = WALK_NODES) -> None:
+        self.space, self.branch, self.target, self.left = space, branch, target, allowance
+        self.rank = {c: space.board.candidates[c].rank for c in space.pool}
+
+    def run(self, status: Status, choice: Choice) -> bool:
+        """Walk below the node; False if the allowance ran out (the node is then not settled)."""
+        space = self.space
+        order = sorted((c for u, unit in enumerate(space.units) if u not in choice for c in unit.options
+                        if status.get(c) != OUT), key=self.rank.__getitem__)
+        try:
+            self._step(order, 0, status, choice, frozenset())
+        except Exhausted:
+            return False
+        return True
+
+    def _tick(self) -> None:
+        """Count a node against the search budget and the allowance."""
+        self.branch.tick()  # type: ignore[attr-defined]
+        self.left -= 1
+        if self.left < 0:
+            raise Exhausted
+
+    def _step(self, order: list[int], k: int, status: Status, choice: Choice, out: frozenset[int]) -> bool:
+        """Decide order[k:]; True once the node is settled (its best is found, or nothing here can win)."""
+        space = self.space
+        while k < len(order) and space.unit_of[order[k]] in choice:
+            k += 1  # its unit is decided: another member is in, or none
+        if not self._hopeful(order, k, choice, out):
+            return True
+        if k == len(order):
+            return self._leaf(choice)
+        c = order[k]
+        u = space.unit_of[c]
+        kid_status, kid_choice = space.decide(u, c, status, choice)
+        if self._reaches(kid_status, kid_choice, out, c) and self._step(order, k + 1, kid_status, kid_choice, out):
+            return True
+        status = dict(status)
+        if c in space.items.values:
+            status[c] = OUT
+        out = out | {c}
+        if all(m in out for m in space.units[u].options):
+            choice = {**choice, u: None}
+        return not self._reaches(status, choice, out, None) or self._step(order, k + 1, status, choice, out)
+
+    def _hopeful(self, order: list[int], k: int, choice: Choice, out: frozenset[int]) -> bool:
+        """Whether the best combination still possible here (every remaining one in) ranks above the incumbent."""
+        best = self.branch.result.winner.key  # type: ignore[attr-defined]
+        if (-best[0], -best[1]) != self.target:  # the incumbent has moved past the target
+            return (-best[0], -best[1]) < self.target
+        members = [c for c in choice.values() if c is not None] + [c for c in order[k:] if c not in out]
+        return best[2] > (*sorted(self.rank[c] for c in members), len(self.space.board.candidates))
+
+    def _reaches(self, status: Status, choice: Choice, out: frozenset[int], c: int | None) -> bool:
+        """Whether some completion (with c just put in, if any) may still reach the target."""
+        space = self.space
+        self._tick()
+        scene = space.scene(status, choice, out)
+        if c is not None and c in space.items.values and space.beaten(c, scene):
+            return False
+        bound, _ = space.bound(scene, status, choice, self.target[0])
+        return (bound, space.units_bound(scene, choice, out)) >= self.target
+
+    def _leaf(self, choice: Choice) -> bool:
+        """Price the decided combination; the walk stops if it reaches the target with every member giving."""
+        self._tick()
+        combo = tuple(c for c in choice.values() if c is not None)
+        outcome = evaluate(self.space.board, combo)
+        self.branch.result.consider(outcome)  # type: ignore[attr-defined]
+        reached = (outcome.saving, outcome.gift_units) == self.target and outcome.margin_ok
+        return reached and set(outcome.members) == set(combo)
