@@ -84,10 +84,8 @@ _SAMPLES: dict[str, tuple[Any, Any]] = {
 
 def _two_fields(op: str, left: Column, right: Column, test: Callable[[Any, Any], bool], path: str) -> Truth:
     """Two fields: numbers (never null) with numbers, or instants/dates with their own kind."""
-    numeric = {"int", "money"}
-    if left.kind in numeric and right.kind in numeric and not (left.nullable or right.nullable):
-        pass
-    elif not (left.kind == right.kind and left.kind in _SAMPLES):
+    numbers = {left.kind, right.kind} <= {"int", "money"} and not (left.nullable or right.nullable)
+    if not numbers and not (left.kind == right.kind and left.kind in _SAMPLES):
         raise NotPushable(f"comparing {left.key} with {right.key} is not translated", path)
     base = _BASE.get(op, op)
     set_both = Truth(sql_compare(left.expr, "==" if base == "===" else base, right.expr), FALSE)

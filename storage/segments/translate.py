@@ -207,7 +207,10 @@ class _Translator:
         """missing / missing_some over literal keys: absent, null or empty text."""
         if not all(not reads_customer(a) for a in args):
             raise NotPushable(f"{name} with computed keys is not translated", path)
-        values = [compile_rule(a)({"context": {"now": self.ctx.now}}) for a in args]
+        folded = [self._fold(a, f"{path}[{i}]") for i, a in enumerate(args)]
+        if not all(isinstance(v, Const) for v in folded):
+            return Truth.error()  # computing a key raises for every customer
+        values = [v.value for v in folded if isinstance(v, Const)]
         if name == "missing":
             keys = values[0] if values and isinstance(values[0], list) else values
             return Truth(any_of(*(self._absent(k, path) for k in keys)), FALSE)
