@@ -12,6 +12,7 @@ Leaves are priced exactly by ``evaluate``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from engine.promotions.itemlayer import OUT
 from engine.promotions.relax import Scene
@@ -40,15 +41,15 @@ class Branch:
         if self.result.nodes > self.max_nodes:  # type: ignore[attr-defined]
             raise OutOfBudget
 
-    def _pruned(self, key: tuple[int, int], members: list[int]) -> bool:
+    def _pruned(self, key: tuple[int, int], members: Callable[[], list[int]]) -> bool:
         """The incumbent is at least as good as anything with this optimistic (-saving, -gift units) whose
-        members are among ``members`` (a combination with more of the better-ranked ones can only rank
+        members are among ``members()`` (a combination with more of the better-ranked ones can only rank
         higher, see ``stacking.ranking_key``)."""
         best = self.result.winner.key  # type: ignore[attr-defined]
         if best[:2] != key:
             return best[:2] < key
         cands = self.space.board.candidates
-        return best[2] <= (*sorted(cands[c].rank for c in members), len(cands))
+        return best[2] <= (*sorted(cands[c].rank for c in members()), len(cands))
 
     def _members(self, scene: Scene, status: Status, choice: Choice) -> list[int]:
         """Every promotion some completion of the node may hold: decided ones and live open ones."""
@@ -69,7 +70,7 @@ class Branch:
             scene = space.scene(status, choice)
             bound, where = space.bound(scene, status, choice, self.result.winner.saving)  # type: ignore[attr-defined]
             units = space.units_bound(scene, choice)
-            members = self._members(scene, status, choice)
+            members = _Lazy(lambda: self._members(scene, status, choice))
             if self._pruned((-bound, -units), members):
                 return
             if len(choice) == len(space.units):
@@ -95,7 +96,7 @@ class Branch:
             later_done = all(v in kid_choice for v in space.later_units)
             self._visit(kid_status, kid_choice, entry=later_done and u in space.later_units)
 
-    def _choose(self, scene: Scene, status: Status, choice: Choice, units: int, members: list[int]
+    def _choose(self, scene: Scene, status: Status, choice: Choice, units: int, members: _Lazy
                 ) -> tuple[int, list[int | None] | None]:
         """The unit to branch on and its live options; or, after deciding forced units in place, (0, None).
 
@@ -141,7 +142,7 @@ class Branch:
         """Options tried first: biggest saving alone, then rank."""
         return (-self.space.alone[c].saving, self.space.board.candidates[c].rank)
 
-    def _live_group(self, u: int, scene: Scene, status: Status, test: DeadTest, members: list[int]
+    def _live_group(self, u: int, scene: Scene, status: Status, test: DeadTest, members: _Lazy
                     ) -> tuple[list[int | None], int]:
         """Live options of an item-level group (a member, or none) and the most the top total can lose."""
         space = self.space
@@ -178,9 +179,21 @@ class Branch:
                 self.result.consider(evaluate(space.board, tuple(c for c in combo if c not in drop)))  # type: ignore[attr-defined]
 
 
-def _swap(members: list[int], unit: tuple[int, ...], pick: int | None) -> list[int]:
+class _Lazy:
+    """A node's possible members, listed only when a bound ties the incumbent (``Branch._pruned``)."""
+
+    def __init__(self, make: Callable[[], list[int]]) -> None:
+        self.make, self.found = make, None  # type: tuple[Callable[[], list[int]], list[int] | None]
+
+    def __call__(self) -> list[int]:
+        if self.found is None:
+            self.found = self.make()
+        return self.found
+
+
+def _swap(members: _Lazy, unit: tuple[int, ...], pick: int | None) -> Callable[[], list[int]]:
     """The possible members once a unit is set to ``pick`` (its other options gone)."""
-    return [c for c in members if c == pick or c not in unit]
+    return lambda: [c for c in members() if c == pick or c not in unit]
 
 
 def least_cover(losses: dict[int, int], items: list[int], cut: int) -> set[int]:

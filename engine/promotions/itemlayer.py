@@ -87,20 +87,28 @@ class ItemLayer:
         groups = groups or {}
         bit = {g: 1 << k for k, g in enumerate(sorted(set(groups.values())))}
         mask = (1 << (window + 1)) - 1
+        clusters = self._clusters(status, prof)
+        flags = [sum({bit[groups[c]] for c in items if c in groups}) for items, _ in clusters]
+        order = sorted(range(len(clusters)), key=lambda n: (flags[n] != 0, n))  # groupless clusters first
+        later = [0] * (len(order) + 1)  # groups still used by the clusters after each position
+        for pos in range(len(order) - 1, -1, -1):
+            later[pos] = later[pos + 1] | flags[order[pos]]
         by_groups: dict[int, int] = {0: 1}
-        for items, lines in self._clusters(status, prof):
+        for pos, n in enumerate(order):
+            items, lines = clusters[n]
             options = self._cluster_cuts(items, lines, prof, groups, bit, window)
             if options is None:  # too many combinations: each line on its own (a superset)
                 for j in lines:
                     cuts = self._line_cuts(j, status, prof, window)
                     by_groups = {used: _spread_all(bits, cuts, mask) for used, bits in by_groups.items()}
                 continue
+            open_groups = later[pos + 1]
             grown: dict[int, int] = {}
             for used, bits in by_groups.items():
                 for more, cuts in options.items():
                     if used & more:
                         continue
-                    key = used | more
+                    key = (used | more) & open_groups  # a group no later cluster uses no longer matters
                     grown[key] = grown.get(key, 0) | _spread_all(bits, cuts, mask)
             by_groups = grown
         total = 0

@@ -38,6 +38,7 @@ from engine.promotions.itemlayer import Profile, highest_at_most, lowest_at_leas
 BIG = 1 << 62
 Reach = Callable[[int], "int | None"]
 MAX_WINDOW = 400_000  # cents of item-discount range scanned with the bitset; below it, every total counts
+NEAR = 3_000  # cents: a continuous bound further than this above the incumbent skips the bitset
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ class Scene:
         self.prof, self.margin, self.fee = prof, margin, fee
         self.cap = margin.cap()
         self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
+        self.beaten: dict[int, bool] = {}  # items that cannot be in at this node (``Space.beaten``), memo
         cache: dict[tuple[int, ...], tuple[int, int]] = {}
         orders = [self._frame(m, cache, ()) for m in decided if m.layer == "order" and m.kind == "threshold_off"]
         self.order_rates = [(f.o.lineset, (merch_value(f.o, f.o.full - f.hi), f.o.full - f.lo))
@@ -398,6 +400,8 @@ class Scene:
         nxt = next_up(o, base)
         if nxt is not None and (f.sources or nxt - base <= xo - f.lo):
             step = nxt - base - 1 if f.sources and nxt - base > 1 else nxt - base
+            if f.sources and xo == f.lo and x - f.out < f.lo:  # its own item discount is at its least
+                step = max(step, _catch_up(f.sources, x, o.full - xo, len(o.lines), nxt))
             if step < acc.delta:
                 acc.delta = step
         if kind == "gift":
@@ -587,6 +591,8 @@ class Scene:
         best, where, depth = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo))
         if best < floor or bits_for is None or prof.x_hi == prof.x_lo or (top_reachable and where == prof.x_hi):
             return best, where
+        if best - floor > NEAR:  # the reachable totals only close small gaps: not worth it this far above
+            return best, where
         # Below the window every total counts as reachable (still a relaxation), so the window only
         # buys precision: the depth the continuous scan needed is where the precision matters.
         window = min(depth, MAX_WINDOW)
@@ -619,6 +625,28 @@ class Scene:
                 break
             x -= p.delta
         return best, where, depth
+
+
+def _catch_up(sources: tuple, x: int, amount: int, lines: int, target: int) -> int:
+    """How far x must at least fall before ``_after_orders`` can reach ``target`` with the coupon's own
+    amount fixed: an order option inside its scope must step down (an event of its own); one around
+    it must leave (1 - t / base) of the amount, and its base grows by one per cent x falls."""
+    need = 1
+    for m, out, lo, hi, inside in sources:
+        xm = x - out
+        xm = lo if xm < lo else (hi if xm > hi else xm)
+        base = m.full - xm
+        taken = merch_value(m, base)
+        left = amount - taken if inside else (amount - (amount * taken) // base + lines if base > 0 else 0)
+        if left >= target:
+            continue
+        if inside or base <= 0 or amount - target + lines + 1 <= 0:
+            return BIG
+        wanted = (amount * taken) // (amount - target + lines + 1)  # the base at which it can leave enough
+        if xm - (wanted - base) < lo:
+            return BIG  # its base cannot grow that far
+        need = max(need, wanted - base)
+    return need
 
 
 def _after_orders(sources: tuple, x: int, amount: int, lines: int) -> int:

@@ -102,17 +102,22 @@ class Space:
         """Item c cannot be in: it is strictly beaten on every line by items already in (it would give
         nothing), or it alone would leave a decided step option (满减, gift, free shipping) below its
         first threshold (decided options must give something, see ``relax.Scene._one``)."""
+        known = scene.beaten.get(c)
+        if known is not None:
+            return known
         lo = scene.prof.lo
         values = self.items.values[c]
-        if all(v < lo[j] for j, v in values.items()):
-            return True
-        for f in scene.decided:
-            need = self.first_step.get(f.o.c)
-            if need is not None:
-                raised = sum(v - lo[j] for j, v in values.items() if v > lo[j] and j in f.o.lineset)
-                if raised and scene.most_left(f.o, f.o.full - f.lo - raised) < need:
-                    return True
-        return False
+        result = all(v < lo[j] for j, v in values.items())
+        if not result:
+            for f in scene.decided:
+                need = self.first_step.get(f.o.c)
+                if need is not None:
+                    raised = sum(v - lo[j] for j, v in values.items() if v > lo[j] and j in f.o.lineset)
+                    if raised and scene.most_left(f.o, f.o.full - f.lo - raised) < need:
+                        result = True
+                        break
+        scene.beaten[c] = result
+        return result
 
     def decide(self, u: int, c: int | None, status: Status, choice: Choice) -> tuple[Status, Choice]:
         """Copies of the decisions with unit u set to option c (None: none of them)."""
