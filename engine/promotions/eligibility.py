@@ -3,17 +3,47 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from engine.promotions.errors import Problem, PromotionError
-from engine.promotions.model import Cart, Context, Customer, Promotion
+from engine.promotions.model import Cart, Context, Customer, Promotion, Scope
 
 _COMPILED: dict[str, Callable[[dict[str, Any]], Any]] = {}
 _CACHE_LIMIT = 4096
+
+
+class CartIndex:
+    """The cart's lines by SKU and by category, to find the lines of a scope without scanning them all."""
+
+    def __init__(self, cart: Cart) -> None:
+        self.count = len(cart.lines)
+        self.skus = [ln.sku for ln in cart.lines]
+        self.by_sku: dict[str, list[int]] = {}
+        self.by_category: dict[str, list[int]] = {}
+        for j, ln in enumerate(cart.lines):
+            self.by_sku.setdefault(ln.sku, []).append(j)
+            if ln.category is not None:
+                self.by_category.setdefault(ln.category, []).append(j)
+
+    def lines(self, scope: Scope) -> tuple[int, ...]:
+        """Indices of the lines in scope, in cart order (the same lines as ``Scope.covers``)."""
+        if not scope.skus and not scope.categories:
+            found: Iterable[int] = range(self.count)
+        else:
+            picked: set[int] = set()
+            for sku in scope.skus:
+                picked.update(self.by_sku.get(sku, ()))
+            for category in scope.categories:
+                picked.update(self.by_category.get(category, ()))
+            found = sorted(picked)
+        if scope.exclude_skus:
+            excluded = set(scope.exclude_skus)
+            return tuple(j for j in found if self.skus[j] not in excluded)
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -59,12 +89,13 @@ def screen(
     """
     presented = {normalise_code(c) for c in cart.coupon_codes}
     checks = _compile_all(promotions)
+    index = CartIndex(cart)
     eligible: list[Promotion] = []
     ineligible: list[Ineligible] = []
     for promotion, check in zip(promotions, checks):
         if promotion.coupon_code is not None and normalise_code(promotion.coupon_code) not in presented:
             continue
-        reason = _reason(cart, promotion, check, data, now)
+        reason = _reason(index, promotion, check, data, now)
         if reason is None:
             eligible.append(promotion)
         else:
@@ -73,13 +104,13 @@ def screen(
 
 
 def _reason(
-    cart: Cart, promotion: Promotion, check: Callable[[dict[str, Any]], bool] | None,
+    index: CartIndex, promotion: Promotion, check: Callable[[dict[str, Any]], bool] | None,
     data: dict[str, Any], now: datetime,
 ) -> str | None:
     """The first reason the promotion cannot take part, or None."""
     if (promotion.starts_at and now < promotion.starts_at) or (promotion.ends_at and now >= promotion.ends_at):
         return "outside_dates"
-    if not any(promotion.scope.covers(line) for line in cart.lines):
+    if not index.lines(promotion.scope):
         return "no_line_in_scope"
     if check is not None and not check(data):
         return "condition_false"

@@ -63,6 +63,7 @@ def verdicts(board: Board, search: Search, alone: dict[int, Outcome]) -> dict[in
     """A reason for every eligible promotion outside the winning combination."""
     winner = search.winner
     result: dict[int, Verdict] = {}
+    held = {j: v for m in winner.members if board.candidates[m].layer == "item" for j, v in winner.taken.get(m, {}).items()}
     for c, cand in enumerate(board.candidates):
         if c in winner.members:
             continue
@@ -70,6 +71,10 @@ def verdicts(board: Board, search: Search, alone: dict[int, Outcome]) -> dict[in
         if other is not None:
             entry = not_applied(cand.promotion, "excluded_by_stacking", {"other": other})
             result[c] = Verdict(entry, None)
+            continue
+        values = board.item_values.get(c)
+        if values and all(v < held.get(j, 0) for j, v in values.items()):  # beaten on every line: changes nothing
+            result[c] = Verdict(not_applied(cand.promotion, "not_better"), None)
             continue
         trial = evaluate(board, winner.members + (c,))
         search.evaluated.setdefault(trial.members, trial)  # priced anyway: a runner-up worth showing

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from engine.promotions.calculators import CALCULATORS, Prepared, prepare, reached, threshold_off_total
+from engine.promotions.eligibility import CartIndex
 from engine.promotions.model import Cart, Promotion
 from engine.promotions.money import percent_of, to_cents
 
@@ -57,16 +58,13 @@ class Board:
     gift_stock: dict[str, int] | None
     candidates: list[Candidate]
     item_values: dict[int, dict[int, int]] = field(default_factory=dict)
+    subtotal: int = 0  # sum of the line amounts at list price
+    cost_total: int = 0  # sum of the line costs
+    margin_factor: tuple[int, int] = (1, 1)  # 1 + min_margin as numerator, denominator
 
-    @property
-    def subtotal(self) -> int:
-        """Sum of the line amounts at list price."""
-        return sum(self.amounts)
-
-    @property
-    def cost_total(self) -> int:
-        """Sum of the line costs."""
-        return sum(self.costs)
+    def __post_init__(self) -> None:
+        self.subtotal, self.cost_total = sum(self.amounts), sum(self.costs)
+        self.margin_factor = (1 + self.min_margin).as_integer_ratio()
 
 
 @dataclass
@@ -100,10 +98,8 @@ def build_board(
     lines = cart.lines
     order = sorted(range(len(promotions)), key=lambda i: (-promotions[i].stacking.priority, promotions[i].id))
     rank = {i: r for r, i in enumerate(order)}
-    candidates = [
-        Candidate(p, prepare(p), p.layer, tuple(j for j, ln in enumerate(lines) if p.scope.covers(ln)), rank[i])
-        for i, p in enumerate(promotions)
-    ]
+    index = CartIndex(cart)
+    candidates = [Candidate(p, prepare(p), p.layer, index.lines(p.scope), rank[i]) for i, p in enumerate(promotions)]
     board = Board(
         amounts=[to_cents(ln.price) * ln.qty for ln in lines],
         qtys=[ln.qty for ln in lines],
@@ -235,9 +231,9 @@ def _finish(
 
 
 def _margin_ok(board: Board, discount: int, gift_cost: int) -> bool:
-    """Merchandise after discounts >= (line costs + gift costs) × (1 + min_margin)."""
-    floor = Decimal(board.cost_total + gift_cost) * (1 + board.min_margin)
-    return Decimal(board.subtotal - discount) >= floor
+    """Merchandise after discounts >= (line costs + gift costs) × (1 + min_margin), exactly (in integers)."""
+    num, den = board.margin_factor
+    return (board.subtotal - discount) * den >= (board.cost_total + gift_cost) * num
 
 
 def ranking_key(board: Board, outcome: Outcome) -> tuple:
