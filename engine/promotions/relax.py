@@ -199,6 +199,7 @@ class Scene:
         self.cap = margin.cap()
         self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
         self.beaten: dict[int, bool] = {}  # items that cannot be in at this node (``Space.beaten``), memo
+        self.memo: dict[str, object] = {}  # other per-node results of the search (``Space``)
         cache: dict[tuple[int, ...], tuple[int, int]] = {}
         orders = [self._frame(m, cache, ()) for m in decided if m.layer == "order" and m.kind == "threshold_off"]
         self.order_rates = [(f.o.lineset, (merch_value(f.o, f.o.full - f.hi), f.o.full - f.lo))
@@ -244,8 +245,12 @@ class Scene:
         prof = self.prof
         sums = cache.get(o.lines)
         if sums is None:
-            lo, hi = prof.lo, prof.hi
-            sums = cache[o.lines] = (sum(lo[j] for j in o.lines), sum(hi[j] for j in o.lines))
+            if len(o.lines) == len(prof.lo):  # the whole cart
+                sums = (prof.x_lo, prof.x_hi)
+            else:
+                lo, hi = prof.lo, prof.hi
+                sums = (sum(lo[j] for j in o.lines), sum(hi[j] for j in o.lines))
+            cache[o.lines] = sums
         sources: tuple = ()
         if o.layer != "order" and exact_orders:
             sources = tuple((*s, s[0].lineset <= o.lineset) for s in exact_orders

@@ -107,17 +107,42 @@ class Space:
             return known
         lo = scene.prof.lo
         values = self.items.values[c]
-        result = all(v < lo[j] for j, v in values.items())
+        gains = [(j, v - lo[j]) for j, v in values.items() if v > lo[j]]
+        result = not gains
         if not result:
-            for f in scene.decided:
-                need = self.first_step.get(f.o.c)
-                if need is not None:
-                    raised = sum(v - lo[j] for j, v in values.items() if v > lo[j] and j in f.o.lineset)
-                    if raised and scene.most_left(f.o, f.o.full - f.lo - raised) < need:
-                        result = True
-                        break
+            for lines, allowed in self._allowances(scene):
+                raised = sum(g for j, g in gains if lines is None or j in lines)
+                if raised > max(allowed, 0):
+                    result = True
+                    break
         scene.beaten[c] = result
         return result
+
+    def _allowances(self, scene: Scene) -> list[tuple[frozenset[int] | None, int]]:
+        """Per decided step option: its lines (None: the whole cart) and the most item discount above
+        ``lo`` its scope can take while its amount after the order layer can still reach its first step."""
+        found = scene.memo.get("allowances")
+        if found is None:
+            found = []
+            for f in scene.decided:
+                need = self.first_step.get(f.o.c)
+                if need is None:
+                    continue
+                room = f.o.full - f.lo
+                if scene.most_left(f.o, room) < need:
+                    found.append((f.o.lineset, -1))
+                    continue
+                low, high = 0, room  # most_left(room - r) >= need holds at r = low; find the largest such r
+                while low < high:
+                    mid = (low + high + 1) // 2
+                    if scene.most_left(f.o, room - mid) >= need:
+                        low = mid
+                    else:
+                        high = mid - 1
+                whole = len(f.o.lines) == len(scene.prof.lo)
+                found.append((None if whole else f.o.lineset, low))
+            scene.memo["allowances"] = found
+        return found
 
     def decide(self, u: int, c: int | None, status: Status, choice: Choice) -> tuple[Status, Choice]:
         """Copies of the decisions with unit u set to option c (None: none of them)."""
