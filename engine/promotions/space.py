@@ -108,7 +108,7 @@ class Space:
         lo = scene.prof.lo
         values = self.items.values[c]
         gains = [(j, v - lo[j]) for j, v in values.items() if v > lo[j]]
-        result = not gains
+        result = all(v < lo[j] for j, v in values.items())  # an equal value may still take the line on rank
         if not result:
             for lines, allowed in self._allowances(scene):
                 raised = sum(g for j, g in gains if lines is None or j in lines)

@@ -1,0 +1,177 @@
+"""The exact search's parts: reachable item totals, the admissible bound, ties, and the node budget."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from itertools import combinations, product
+
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from promo_builders import NOW, cart, line, manjian, percent, promo
+
+from engine.promotions import quote
+from engine.promotions.best import allowed, best, brute_force
+from engine.promotions.itemlayer import IN, OUT
+from engine.promotions.model import Cart, Promotion
+from engine.promotions.space import Space
+from engine.promotions.stacking import build_board, evaluate
+
+CTX = {"now": NOW}
+
+
+def _board(lines: list[dict], promos: list[dict], min_margin: str = "0", stock: dict | None = None):  # type: ignore[no-untyped-def]
+    models = [Promotion.model_validate(p) for p in promos]
+    return build_board(Cart.model_validate(cart(*lines, coupons=["C1"], shipping_fee="10")), models,
+                       Decimal(min_margin), stock)
+
+
+def _item_promos(r: random.Random, count: int) -> list[dict]:
+    """Item-level deals over a few categories and SKUs, some in stacking groups."""
+    found = []
+    for i in range(count):
+        scope = r.choice([{}, {"categories": [r.choice("xy")]}, {"skus": [f"S{r.randrange(4)}", f"S{r.randrange(4)}"]}])
+        kind = r.choice(["percent", "percent", "fixed", "b2g1"])
+        group = r.choice([None, None, "b1", "b2"])
+        if kind == "percent":
+            found.append(percent(f"i{i}", r.choice([5, 10, 15, 30]), scope=scope, group=group))
+        elif kind == "fixed":
+            found.append(promo(f"i{i}", "fixed_price", {"price": r.choice(["19", "39"])}, scope=scope, group=group))
+        else:
+            found.append(promo(f"i{i}", "buy_x_get_y", {"buy": 2, "get": 1}, scope=scope, group=group))
+    return found
+
+
+@seed(7)
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=8))
+def test_reachable_item_totals_are_exactly_the_totals_of_item_subsets(rng_seed: int, count: int) -> None:
+    r = random.Random(rng_seed)
+    lines = [line(f"S{j}", str(r.randint(20, 200)), r.randint(1, 3), category=r.choice("xy")) for j in range(4)]
+    board = _board(lines, _item_promos(r, count))
+    items = [c for c, cand in enumerate(board.candidates) if board.item_values.get(c)]
+    space = Space(board, {c: evaluate(board, (c,)) for c in range(len(board.candidates))}, items)
+    status = {c: r.choice([IN, OUT, 0, 0]) for c in items}
+    groups = space.item_groups
+    for g in set(groups.values()):  # as the search decides: a group with a member in has the rest out
+        members = [c for c in items if groups.get(c) == g]
+        chosen = [c for c in members if status[c] == IN][:1]
+        for c in members:
+            status[c] = (IN if c in chosen else OUT) if chosen else status[c]
+    prof = space.items.profile(status)
+    window = prof.x_hi - prof.x_lo + 1
+    bits = space.items.reachable(status, prof, window, groups)
+    opened = [c for c in items if status[c] == 0]
+    totals = set()
+    for size in range(len(opened) + 1):
+        for chosen in combinations(opened, size):
+            picked = [c for c in items if status[c] == IN] + list(chosen)
+            used = [groups[c] for c in picked if c in groups]
+            if len(used) != len(set(used)):
+                continue
+            per_line = [max((space.items.values[c].get(j, 0) for c in picked), default=0) for j in range(4)]
+            totals.add(prof.x_hi - sum(per_line))
+    assert {rr for rr in range(window + 1) if bits >> rr & 1} == totals
+
+
+def _later_mix(r: random.Random, i: int) -> dict:
+    """Promotions of every layer with thresholds near the cart total (steps that fight item deals)."""
+    kind = r.choice(["every", "ladder", "coupon", "coupon_pct", "coupon_b2g1", "gift", "ship", "item", "item"])
+    if kind == "every":
+        return promo(f"p{i:02d}", "threshold_off", {"tiers": [{"threshold": r.choice([60, 100]), "off": r.choice([8, 15])}],
+                                                    "repeat": True}, group="mj")
+    if kind == "ladder":
+        return manjian(f"p{i:02d}", r.choice([150, 250]), r.choice([20, 35]), group="mj",
+                       scope=r.choice([{}, {"categories": ["x"]}]))
+    if kind == "coupon":
+        return promo(f"p{i:02d}", "threshold_off", {"tiers": [{"threshold": 100, "off": 12}], "repeat": True}, coupon="C1")
+    if kind == "coupon_pct":
+        return percent(f"p{i:02d}", r.choice([5, 10]), coupon="C1", scope=r.choice([{}, {"skus": ["S1", "S2"]}]))
+    if kind == "coupon_b2g1":
+        return promo(f"p{i:02d}", "buy_x_get_y", {"buy": 1, "get": 1, "get_percent_off": 50}, coupon="C1",
+                     scope={"skus": ["S0", "S1"]})
+    if kind == "gift":
+        return promo(f"p{i:02d}", "gift", {"threshold": r.choice([100, 200]), "gift_sku": "G1", "gift_value": "20",
+                                           "gift_cost": r.choice(["0", "6"])}, group="gift", priority=r.choice([0, 2]))
+    if kind == "ship":
+        return promo(f"p{i:02d}", "free_shipping", {"threshold": r.choice([0, 60, 99])}, group="ship",
+                     scope=r.choice([{}, {"skus": ["S2"]}]), priority=r.choice([0, 2]))
+    return percent(f"p{i:02d}", r.choice([5, 8, 12, 20]), scope=r.choice([{"categories": [r.choice("xy")]}, {"skus": [f"S{r.randrange(4)}"]}]),
+                   group=r.choice([None, None, "brand"]), priority=r.choice([0, 0, 1, 2]))
+
+
+@seed(99)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=2, max_value=10))
+def test_the_bound_of_a_partial_decision_is_never_below_what_its_completions_save(rng_seed: int, count: int) -> None:
+    r = random.Random(rng_seed)
+    lines = [line(f"S{j}", str(r.randint(20, 150)), r.randint(1, 2), cost=str(r.randint(5, 60)),
+                  category=r.choice("xy")) for j in range(4)]
+    board = _board(lines, [_later_mix(r, i) for i in range(count)], r.choice(["0", "0.3", "0.8"]), {"G1": 1})
+    alone = {c: evaluate(board, (c,)) for c in range(len(board.candidates))}
+    pool = [c for c in range(len(board.candidates)) if alone[c].members]
+    space = Space(board, alone, pool)
+    status: dict[int, int] = {}
+    choice: dict[int, int | None] = {}
+    for u, unit in enumerate(space.units):
+        if r.random() < 0.5:
+            status, choice = space.decide(u, r.choice([*unit.options, None]), status, choice)
+    scene = space.scene(status, choice)
+    bound, _ = space.bound(scene, status, choice, 0)
+    units = space.units_bound(scene, choice)
+    # A decided later-layer promotion must give something: a completion where it gives nothing is the
+    # same combination as one of the sibling node that leaves its unit empty (searched there).
+    later = {c for u, c in choice.items() if c is not None and u in space.later_units and c in space.options}
+    best_seen = (-1, -1)
+    for picks in product(*[[choice[u]] if u in choice else [*unit.options, None] for u, unit in enumerate(space.units)]):
+        combo = tuple(c for c in picks if c is not None)
+        if not allowed(board, combo):
+            continue
+        outcome = evaluate(board, combo)
+        if outcome.margin_ok and outcome.members and later <= set(outcome.members):
+            best_seen = max(best_seen, (outcome.saving, outcome.gift_units))
+    assert best_seen[0] <= bound and (best_seen[0] < bound or best_seen[1] <= units)
+
+
+@seed(2026)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=2, max_value=12))
+def test_branch_and_bound_equals_brute_force_when_the_margin_guard_binds(rng_seed: int, count: int) -> None:
+    """Costs close to prices and 满减 steps, coupons, gifts and scoped free shipping: many combinations
+    reach the margin cap exactly, and the tie between them must still be resolved exactly."""
+    r = random.Random(rng_seed)
+    lines = [line(f"S{j}", str(r.randint(30, 150)), r.randint(1, 2), cost=str(r.randint(15, 90)),
+                  category=r.choice("xy")) for j in range(4)]
+    board = _board(lines, [_later_mix(r, i) for i in range(count)], r.choice(["0", "0.05", "0.2"]), {"G1": 1})
+    fast, slow = best(board), brute_force(board)
+    assert fast.proven and fast.winner.key == slow.winner.key
+
+
+def test_equal_savings_go_to_the_combination_with_the_best_ranked_promotion() -> None:
+    # a (priority 3, exclusive) alone, or b + c (priority 2 each, 4 in total): ¥20 off either way.
+    c = cart(line("A", "100", category="x"), line("B", "100", category="y"))
+    promos = [percent("a", 10, priority=3, exclusive=True), percent("b", 10, scope={"categories": ["x"]}, priority=2),
+              percent("c", 10, scope={"categories": ["y"]}, priority=2)]
+    q = quote(c, promos, context=CTX)
+    assert q.discount == Decimal("20.00") and q.combination == ["a"]
+
+
+def test_a_quote_that_runs_out_of_nodes_says_it_is_not_proven() -> None:
+    c = cart(*[line(f"S{i}", str(50 + 7 * i), cost="30") for i in range(6)], coupons=["C1"])
+    promos = [percent(f"p{i}", 5 + i, scope={"skus": [f"S{i}", f"S{(i + 1) % 6}"]}) for i in range(6)]
+    promos += [manjian("m", 300, 40), promo("e", "threshold_off", {"tiers": [{"threshold": 50, "off": 6}], "repeat": True},
+                                           coupon="C1")]
+    limited = quote(c, promos, context=CTX, max_nodes=2)
+    full = quote(c, promos, context=CTX)
+    assert not limited.optimal and limited.nodes > 2
+    assert full.optimal and full.saving >= limited.saving
+
+
+def test_an_item_deal_equal_to_the_one_already_in_still_takes_its_line_on_rank() -> None:
+    # p00 and p04 give the same on S0; p00 ranks first, so it takes S0 and both are in the winner.
+    c = cart(line("S0", "272.90"), line("S1", "246", qty=2))
+    promos = [promo("p00", "fixed_price", {"price": "9.90"}, scope={"skus": ["S0"]}, group="g"),
+              promo("p04", "fixed_price", {"price": "9.90"}),
+              promo("p09", "fixed_price", {"price": "59"}, group="g")]
+    q = quote(c, promos, context=CTX)
+    assert q.combination == ["p00", "p04"] and q.discount == Decimal("735.20")
