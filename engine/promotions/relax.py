@@ -200,6 +200,7 @@ class Scene:
         self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
         self.beaten: dict[int, bool] = {}  # items that cannot be in at this node (``Space.beaten``), memo
         self.memo: dict[str, object] = {}  # other per-node results of the search (``Space``)
+        self._points: dict[int, Point] = {}
         cache: dict[tuple[int, ...], tuple[int, int]] = {}
         orders = [self._frame(m, cache, ()) for m in decided if m.layer == "order" and m.kind == "threshold_off"]
         self.order_rates = [(f.o.lineset, (merch_value(f.o, f.o.full - f.hi), f.o.full - f.lo))
@@ -355,7 +356,14 @@ class Scene:
         return merch_value(o, low) != merch_value(o, high)
 
     def at(self, x: int) -> Point:
-        """Every option at total item discount ``x``."""
+        """Every option at total item discount ``x`` (memoised: the scans and the callers revisit points)."""
+        found = self._points.get(x)
+        if found is None:
+            found = self._points[x] = self._at(x)
+        return found
+
+    def _at(self, x: int) -> Point:
+        """``at`` without the memo."""
         acc = _Acc(x + self.const_merch, float(self.const_merch))
         values = [self._one(f, x, acc) for f in self.decided]
         for frames in self.terms:
@@ -536,7 +544,28 @@ class Scene:
         """
         tops = self.tops
         merch = self.top_merch - max((tops.get(c, 0) for c in unit), default=0) + (tops.get(pick, 0) if pick is not None else 0)
-        return min(self.prof.x_hi + merch, self.cap) + self.gs_max
+        flat = min(self.prof.x_hi + merch, self.cap) + self.gs_max
+        if self.slope_sum > 1:
+            return flat
+        # Tighter when slopes add up to at most one: below x_hi, x + later <= x_hi + (majorants at x_hi)
+        # (see ``majorant``), with the unit's term replaced by the pick's own majorant.
+        lines = self._lines_at_top()
+        later = self.at(self.prof.x_hi).majorant - max((lines.get(c, 0.0) for c in unit), default=0.0)
+        later += lines.get(pick, 0.0) if pick is not None else 0.0
+        return min(flat, math.floor(min(self.prof.x_hi + later, self.cap) + self.gs_max))
+
+    def _lines_at_top(self) -> dict[int, float]:
+        """Each undecided option's majorant line at x_hi (memo)."""
+        found = self.memo.get("lines")
+        if found is None:
+            x = self.prof.x_hi
+            acc = _Acc(0, 0.0)
+            found = {}
+            for frames in self.terms:
+                for f in frames:
+                    found[f.o.c] = self._one_parts(f, x, acc)[4]
+            self.memo["lines"] = found
+        return found  # type: ignore[return-value]
 
     def majorant(self, x: int, p: Point | None = None) -> float:
         """No completion with item total <= x saves more than this."""

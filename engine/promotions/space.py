@@ -102,21 +102,29 @@ class Space:
         """Item c cannot be in: it is strictly beaten on every line by items already in (it would give
         nothing), or it alone would leave a decided step option (满减, gift, free shipping) below its
         first threshold (decided options must give something, see ``relax.Scene._one``)."""
-        known = scene.beaten.get(c)
-        if known is not None:
-            return known
+        if not scene.beaten:
+            self._all_beaten(scene)
+        return scene.beaten[c]
+
+    def _all_beaten(self, scene: Scene) -> None:
+        """``beaten`` for every item at once (memoised in the scene)."""
         lo = scene.prof.lo
-        values = self.items.values[c]
-        gains = [(j, v - lo[j]) for j, v in values.items() if v > lo[j]]
-        result = all(v < lo[j] for j, v in values.items())  # an equal value may still take the line on rank
-        if not result:
-            for lines, allowed in self._allowances(scene):
-                raised = sum(g for j, g in gains if lines is None or j in lines)
-                if raised > max(allowed, 0):
-                    result = True
-                    break
-        scene.beaten[c] = result
-        return result
+        allowances = self._allowances(scene)
+        for c, values in self.items.values.items():
+            result = True  # strictly beaten on every line (an equal value may still take the line on rank)
+            whole = 0
+            for j, v in values.items():
+                if v >= lo[j]:
+                    result = False
+                if v > lo[j]:
+                    whole += v - lo[j]
+            if not result and whole:
+                for lines, allowed in allowances:
+                    raised = whole if lines is None else sum(v - lo[j] for j, v in values.items() if v > lo[j] and j in lines)
+                    if raised > max(allowed, 0):
+                        result = True
+                        break
+            scene.beaten[c] = result
 
     def _allowances(self, scene: Scene) -> list[tuple[frozenset[int] | None, int]]:
         """Per decided step option: its lines (None: the whole cart) and the most item discount above
