@@ -79,7 +79,7 @@ class Branch:
             if entry:
                 self._greedy(status, choice, scene, scene.prof.x_hi - where)
                 entry = False
-            if bound == self.result.winner.saving and scene.capped and all(v in choice for v in space.later_units):
+            if scene.capped and all(v in choice for v in space.later_units):
                 if not walked and Walk(space, self, (bound, units)).run(status, choice):
                     return  # ties at the margin cap, settled in rank order
                 walked = True  # the walk ran dry: branch on the node as usual

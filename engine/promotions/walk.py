@@ -1,4 +1,4 @@
-"""Ties at the margin cap: meet a node's combinations in rank order.
+"""The margin cap: meet a node's combinations that reach its bound in rank order.
 
 When the margin guard binds, many combinations reach exactly the cap and save exactly the same; they
 are ranked by the best-ranked promotion (priority, then id) that one has and the other has not
@@ -33,7 +33,12 @@ class Walk:
         self.rank = {c: space.board.candidates[c].rank for c in space.pool}
 
     def run(self, status: Status, choice: Choice) -> bool:
-        """Walk below the node; False if the allowance ran out (the node is then not settled)."""
+        """Walk below the node; True if that settles it.
+
+        The walk only follows completions that may reach the target (the node's bound): if it ends
+        without the incumbent reaching the target, completions between the incumbent and the target
+        were not looked at, and the node is not settled; nor is it when the allowance runs out.
+        """
         space = self.space
         order = sorted((c for u, unit in enumerate(space.units) if u not in choice for c in unit.options
                         if status.get(c) != OUT), key=self.rank.__getitem__)
@@ -41,7 +46,8 @@ class Walk:
             self._step(order, 0, status, choice, frozenset())
         except Exhausted:
             return False
-        return True
+        best = self.branch.result.winner  # type: ignore[attr-defined]
+        return (best.saving, best.gift_units) >= self.target
 
     def _tick(self) -> None:
         """Count a node against the search budget and the allowance."""

@@ -40,14 +40,15 @@ def test_equal_savings_prefer_higher_priority() -> None:
     assert quote(c, promos, context=CTX).combination == ["b"]
 
 
-def test_equal_savings_and_priority_prefer_fewer_promotions() -> None:
+def test_equal_savings_and_priority_go_to_the_combination_holding_the_smallest_id() -> None:
+    # "all" alone, or "x" + "y": ¥20 off either way; "all" ranks first (same priority, smaller id).
     c = cart(line("A", "100", category="x"), line("B", "100", category="y"))
     promos = [percent("all", 10), percent("x", 10, scope={"categories": ["x"]}),
               percent("y", 10, scope={"categories": ["y"]})]
     assert quote(c, promos, context=CTX).combination == ["all"]
 
 
-def test_equal_savings_priority_and_size_prefer_the_smaller_id() -> None:
+def test_equal_savings_and_priority_prefer_the_smaller_id() -> None:
     c = cart(line("A", "300"))
     assert quote(c, [manjian("b", 300, 50, group="g"), manjian("a", 300, 50, group="g")],
                  context=CTX).combination == ["a"]
