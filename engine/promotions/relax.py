@@ -29,101 +29,26 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
 from itertools import combinations
 
-from engine.promotions.calculators import CALCULATORS, Prepared, percent_of, threshold_off_total
+from engine.promotions import floors
+from engine.promotions.calculators import CALCULATORS
 from engine.promotions.itemlayer import Profile, highest_at_most, lowest_at_least
+from engine.promotions.options import (
+    BIG,
+    Margin,
+    Option,
+    after_orders,
+    catch_up,
+    continuous_slope,
+    merch_value,
+    next_up,
+    reached,
+)
 
-BIG = 1 << 62
 Reach = Callable[[int], "int | None"]
 MAX_WINDOW = 400_000  # cents of item-discount range scanned with the bitset; below it, every total counts
 NEAR = 3_000  # cents: a continuous bound further than this above the incumbent skips the bitset
-
-
-@dataclass(frozen=True)
-class Option:
-    """A later-layer promotion as the relaxation sees it."""
-
-    c: int
-    layer: str  # order | coupon | shipping
-    kind: str  # threshold_off | percent_off | per_line | gift | free_shipping
-    prep: Prepared
-    lines: tuple[int, ...]
-    lineset: frozenset[int]
-    full: int  # in-scope amount at list price
-    slope: float  # merchandise value <= slope × base + offset ...
-    offset: float
-    fixed: int  # per_line kinds: rounding slack added to the calculator's value (cents)
-    amounts: tuple[int, ...]  # list amounts of its lines
-    qtys: tuple[int, ...]
-    gift: int  # gift value (value × qty) when reached
-    units: int  # gift units when reached
-    priority: int
-
-
-def merch_value(o: Option, base: int) -> int:
-    """Most merchandise discount the option takes on an in-scope amount ``base``."""
-    kind = o.kind
-    if kind == "threshold_off":
-        total = threshold_off_total(o.prep, base)
-    elif kind == "percent_off":
-        total = percent_of(base, o.prep.bp)
-    elif kind == "per_line":
-        raise ValueError("per-line options are bounded per node (Scene._frame)")
-    else:
-        return 0
-    cap = o.prep.max_off
-    if cap is not None and total > cap:
-        total = cap
-    return total if total < base else base
-
-
-def reached(o: Option, base: int) -> bool:
-    """Gift or free shipping: the threshold is reached."""
-    return base >= o.prep.threshold
-
-
-def next_up(o: Option, base: int) -> int | None:
-    """The smallest in-scope amount above ``base`` where the option's value steps up (None: never)."""
-    kind, prep = o.kind, o.prep
-    if kind in ("gift", "free_shipping"):
-        return prep.threshold if base < prep.threshold else None
-    if kind != "threshold_off":
-        return None
-    total = threshold_off_total(prep, base)
-    if prep.max_off is not None and total >= prep.max_off:
-        return None
-    if total > base:  # the discount is the whole base: it grows continuously (continuous_slope)
-        return None
-    if prep.repeat:
-        step = prep.tiers[0][0]
-        return (base // step + 1) * step
-    return next((t for t, off in prep.tiers if t > base and off > total), None)
-
-
-def continuous_slope(o: Option, base: int) -> float:
-    """How fast the value grows with the base between steps (0 for pure step functions)."""
-    if o.kind == "percent_off":
-        if o.prep.max_off is not None and percent_of(base, o.prep.bp) >= o.prep.max_off:
-            return 0.0
-        return o.prep.bp / 10_000
-    if o.kind == "threshold_off":
-        total = threshold_off_total(o.prep, base)
-        capped = total if o.prep.max_off is None else min(total, o.prep.max_off)
-        return 1.0 if capped > base else 0.0
-    return 0.0
-
-
-def majorant_line(prep: Prepared, kind: str) -> tuple[float, float]:
-    """(slope, offset) of a line above the option's merchandise value as a function of its base."""
-    if kind == "percent_off":
-        return prep.bp / 10_000, 0.5
-    if kind == "threshold_off":
-        if any(t <= 0 for t, _ in prep.tiers):
-            return math.inf, 0.0
-        return max(off / t for t, off in prep.tiers), 0.0
-    return 0.0, 0.0
 
 
 @dataclass
@@ -167,25 +92,6 @@ class _Acc:
     delta: int = BIG
     slope: float = 0.0
     rounding: int = 0
-
-
-class Margin:
-    """The margin guard as caps on merchandise discount, per cost of the gifts given (cents)."""
-
-    def __init__(self, subtotal: int, cost_total: int, min_margin: Decimal, enforce: bool = True) -> None:
-        self.subtotal, self.cost_total, self.factor, self.enforce = subtotal, cost_total, 1 + min_margin, enforce
-        self._caps: dict[int, int] = {}
-
-    def cap(self, gift_cost: int = 0) -> int:
-        """Most merchandise discount allowed when gifts costing ``gift_cost`` are given."""
-        if not self.enforce:
-            return BIG
-        found = self._caps.get(gift_cost)
-        if found is None:
-            floor = Decimal(self.cost_total + gift_cost) * self.factor
-            room = (Decimal(self.subtotal) - floor).to_integral_value(rounding=ROUND_FLOOR)
-            found = self._caps[gift_cost] = int(room)
-        return found
 
 
 class Scene:
@@ -378,7 +284,7 @@ class Scene:
             acc.slope += t_slope
             acc.rounding += t_round
             acc.majorant += t_major
-        return Point(acc.merch, self._low(x, values), acc.gift + self.const_gift, *self._decided_gifts(x, values),
+        return Point(acc.merch, floors.low(self, x, values), acc.gift + self.const_gift, *floors.decided_gifts(self, x, values),
                      acc.ship or self.const_ship, acc.dead, acc.delta, acc.slope, acc.rounding, acc.majorant)
 
     def _one(self, f: _Frame, x: int, acc: _Acc) -> int:
@@ -408,13 +314,13 @@ class Scene:
         xo = f.lo if xo < f.lo else (f.hi if xo > f.hi else xo)
         base = o.full - xo
         if f.sources:
-            base = _after_orders(f.sources, x, base, len(o.lines))
+            base = after_orders(f.sources, x, base, len(o.lines))
         kind = o.kind
         nxt = next_up(o, base)
         if nxt is not None and (f.sources or nxt - base <= xo - f.lo):
             step = nxt - base - 1 if f.sources and nxt - base > 1 else nxt - base
             if f.sources and xo == f.lo and x - f.out < f.lo:  # its own item discount is at its least
-                step = max(step, _catch_up(f.sources, x, o.full - xo, len(o.lines), nxt))
+                step = max(step, catch_up(f.sources, x, o.full - xo, len(o.lines), nxt))
             if step < acc.delta:
                 acc.delta = step
         if kind == "gift":
@@ -431,110 +337,6 @@ class Scene:
         grow = base + 1 if f.sources else base  # the order share is floored: one cent of play
         line = float(f.top) if o.slope == math.inf else min(float(f.top), o.slope * grow + o.offset)
         return v, 0, continuous_slope(o, base), (1 if kind == "percent_off" else 0), line, v > 0
-
-    def _low(self, x: int, values: list[int]) -> int:
-        """The least later merchandise discount of any completion at total x (decided options only).
-
-        The order layer takes at least its biggest member, the coupon layer at least its biggest
-        coupon; a member's in-scope item discount is at most ``x - (least item discount outside)``,
-        and a coupon's base is at most reduced by the whole of every order option touching it.
-        """
-        best_order = 0
-        for m, out, lo, hi in self.low_orders:
-            xm = x - out
-            xm = lo if xm < lo else (hi if xm > hi else xm)
-            best_order = max(best_order, merch_value(m, m.full - xm))
-        return best_order + self._coupon_floor(x, values)
-
-    def _coupon_floor(self, x: int, values: list[int]) -> int:
-        """The least the coupon layer takes at total x.
-
-        Each decided coupon takes at least its own floor: a 满减 / percentage on the most item and
-        order discount its scope can carry; a per-line coupon on the least its lines can keep (list -
-        hi, less at most ``t × (list - lo) / base + 1`` of each order option's share). The layer takes
-        the biggest of them, and also their sum less what can be clamped away: coupons only clash on
-        the lines of a per-line coupon, by at most the other coupons' prorated shares there (each at
-        most ``its value × (list - lo) / its least base + 1``) less what the per-line coupon surely
-        leaves of the line (``Scene._leaves``). Two per-line coupons on shared lines: only the bigger.
-        """
-        prof = self.prof
-        floors: list[tuple[_Frame, int, int]] = []  # (frame, floor, least base; -1 for a per-line coupon)
-        for i, out, touching in self.low_coupons:
-            f = self.decided[i]
-            xc = x - out
-            xc = f.lo if xc < f.lo else (f.hi if xc > f.hi else xc)
-            base = f.o.full - xc - sum(values[k] for k in touching)
-            floors.append((f, merch_value(f.o, base) if base > 0 else 0, max(0, base)))
-        kept_by: dict[int, list[int]] = {}
-        for i, lines in self.low_per_line:
-            f = self.decided[i]
-            kept = []
-            for j, amount, orders in lines:
-                share = 0
-                for k, out, lo, hi in orders:
-                    xm = x - out
-                    xm = lo if xm < lo else (hi if xm > hi else xm)
-                    base = self.decided[k].o.full - xm
-                    share += (values[k] * (amount - prof.lo[j])) // base + 2 if base > 0 else amount
-                kept.append(max(0, amount - prof.hi[j] - share))
-            kept_by[i] = kept
-            floor = sum(CALCULATORS[f.o.prep.kind](f.o.prep, kept, list(f.o.qtys))) - len(f.o.lines)
-            floors.append((f, max(0, floor), -1))
-        if not floors:
-            return 0
-        best = max(floor for _, floor, _ in floors)
-        clash = 0
-        for i, _ in self.low_per_line:
-            d = self.decided[i]
-            if any(base == -1 and c is not d and c.o.lineset & d.o.lineset for c, _, base in floors):
-                return best  # two per-line coupons on shared lines
-            for n, j in enumerate(d.o.lines):
-                shares = 0
-                for c, _, base in floors:
-                    if c is d or j not in c.o.lineset:
-                        continue
-                    value = values[self.decided.index(c)]
-                    shares += value if base <= 0 else (value * (d.o.amounts[n] - prof.lo[j])) // base + 1
-                clash += max(0, shares - self._leaves(d.o, n, kept_by[i]))
-        return max(best, sum(floor for _, floor, _ in floors) - clash)
-
-    @staticmethod
-    def _leaves(o: Option, n: int, kept: list[int]) -> int:
-        """Least a per-line coupon leaves of its n-th line (of at least ``kept[n]``): 特价 leaves the
-        special price; 买X送Y takes at most its free units' share of the line."""
-        prep = o.prep
-        if prep.kind == "fixed_price":
-            return prep.price * o.qtys[n]
-        free = (sum(o.qtys) // (prep.buy + prep.get)) * prep.get
-        share = min(1.0, free / o.qtys[n]) * prep.bp / 10_000
-        return max(0, math.floor(kept[n] * (1 - share)) - 1)
-
-    def _decided_gifts(self, x: int, values: list[int]) -> tuple[tuple[int, int], list[tuple[int, int]]]:
-        """Decided gifts reached at x: (value, cost) of those certainly given, and those that may be."""
-        sure_value = sure_cost = 0
-        maybe: list[tuple[int, int]] = []
-        for i, out, safe in self.gifts:
-            f = self.decided[i]
-            o = f.o
-            xo = x - f.out
-            xo = f.lo if xo < f.lo else (f.hi if xo > f.hi else xo)
-            high = o.full - xo
-            if f.sources:
-                high = _after_orders(f.sources, x, high, len(o.lines))
-            if not reached(o, high):
-                continue
-            xu = x - out
-            xu = f.lo if xu < f.lo else (f.hi if xu > f.hi else xu)
-            low = o.full - xu
-            if o.layer == "coupon":
-                low -= sum(v for k, v in enumerate(values) if self.decided[k].o.layer == "order"
-                           and self.decided[k].o.lineset & o.lineset)
-            cost = o.prep.gift_cost * o.prep.gift_qty
-            if safe and reached(o, low):
-                sure_value, sure_cost = sure_value + o.gift, sure_cost + cost
-            else:
-                maybe.append((o.gift, cost))
-        return (sure_value, sure_cost), maybe
 
     def flat(self, unit: list[int], pick: int | None) -> int:
         """A quick bound of the child where the undecided unit with options ``unit`` takes ``pick``.
@@ -659,47 +461,6 @@ class Scene:
                 break
             x -= p.delta
         return best, where, depth
-
-
-def _catch_up(sources: tuple, x: int, amount: int, lines: int, target: int) -> int:
-    """How far x must at least fall before ``_after_orders`` can reach ``target`` with the coupon's own
-    amount fixed: an order option inside its scope must step down (an event of its own); one around
-    it must leave (1 - t / base) of the amount, and its base grows by one per cent x falls."""
-    need = 1
-    for m, out, lo, hi, inside in sources:
-        xm = x - out
-        xm = lo if xm < lo else (hi if xm > hi else xm)
-        base = m.full - xm
-        taken = merch_value(m, base)
-        left = amount - taken if inside else (amount - (amount * taken) // base + lines if base > 0 else 0)
-        if left >= target:
-            continue
-        if inside or base <= 0 or amount - target + lines + 1 <= 0:
-            return BIG
-        wanted = (amount * taken) // (amount - target + lines + 1)  # the base at which it can leave enough
-        if xm - (wanted - base) < lo:
-            return BIG  # its base cannot grow that far
-        need = max(need, wanted - base)
-    return need
-
-
-def _after_orders(sources: tuple, x: int, amount: int, lines: int) -> int:
-    """Most a coupon's in-scope amount can be after the order layer, at total x (see the module notes)."""
-    best = amount
-    for m, out, lo, hi, inside in sources:
-        xm = x - out
-        xm = lo if xm < lo else (hi if xm > hi else xm)
-        base = m.full - xm
-        taken = merch_value(m, base)
-        if inside:
-            left = amount - taken
-        elif base > 0:
-            left = amount - (amount * taken) // base + lines
-        else:
-            left = 0
-        if left < best:
-            best = left
-    return best if best > 0 else 0
 
 
 def _every(x_lo: int) -> Reach:

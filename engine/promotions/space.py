@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from engine.promotions.itemlayer import IN, OUT, ItemLayer
-from engine.promotions.relax import Margin, Option, Scene, majorant_line
+from engine.promotions.options import Margin, Option, majorant_line
+from engine.promotions.relax import Scene
 from engine.promotions.stacking import Board, Outcome
 
 LAYER_ORDER = {"order": 0, "coupon": 1, "shipping": 2, "item": 3}
