@@ -21,6 +21,17 @@ _OPERATORS: dict[str, tuple[str, ...]] = {
 }
 
 
+def plain(value: Any) -> Any:
+    """State values as plain JSON types (Reflex hands handlers proxies of dicts and lists)."""
+    from collections.abc import Mapping, Sequence
+
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return [plain(v) for v in value]
+    return value
+
+
 def say(key: str, locale: str) -> str:
     """A translated message for a toast."""
     return translate(key, locale)
@@ -98,8 +109,10 @@ def version_row(version: Any) -> dict[str, str]:
 
 def trace_row(row: rule_service.TraceRow) -> dict[str, str]:
     """A tried sub-condition: indentation by depth, passed as '1'/'0'."""
+    node = json.loads(row.node)
     return {"path": row.path, "node": row.node, "result": row.result,
-            "passed": "1" if row.passed else "0", "indent": f"{row.depth * 16}px"}
+            "passed": "1" if row.passed else "0", "indent": f"{row.depth * 16}px",
+            **{loc: describe(node, loc) for loc in LOCALES}}
 
 
 def diff_line(line: str) -> dict[str, str]:
@@ -113,3 +126,64 @@ def diff_line(line: str) -> dict[str, str]:
     else:
         kind = "same"
     return {"text": line, "kind": kind}
+
+
+_OP_KEYS = {"==": "op.=", "===": "op.=", "!=": "op.!=", "!==": "op.!=", "<": "op.<", "<=": "op.<=",
+            ">": "op.>", ">=": "op.>="}
+
+
+def _value_text(field: Any, value: Any, locale: str) -> str:
+    """A literal as the marketer entered it: option labels, 是/否, lists joined."""
+    if isinstance(value, list):
+        return translate("rules.list_sep", locale).join(_value_text(field, v, locale) for v in value)
+    if isinstance(value, bool):
+        return translate("rules.true" if value else "rules.false", locale)
+    for option in getattr(field, "options", ()) or ():
+        if option.value == value:
+            return option.en if locale.startswith("en") else option.zh
+    if getattr(field, "type", "") == "money" and isinstance(value, (int, float, str)):
+        return f"¥{value}"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+
+
+def _var_field(node: Any) -> Any:
+    """The catalogue field a ``{"var": key}`` node reads, or None."""
+    if isinstance(node, dict) and len(node) == 1 and "var" in node:
+        key = node["var"][0] if isinstance(node["var"], list) else node["var"]
+        return rule_service.catalogue().fields.get(key) if isinstance(key, str) else None
+    return None
+
+
+def describe(node: Any, locale: str) -> str:
+    """A sub-condition in words: 会员等级 不等于 普通会员 / Tier does not equal Member."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return json.dumps(node, ensure_ascii=False, default=str)
+    op, args = next(iter(node.items()))
+    args = args if isinstance(args, list) else [args]
+    if op in ("and", "or"):
+        return translate("rules.all_of", locale) if op == "and" else translate("rules.any_of", locale)
+    if op == "!" and args:
+        return translate("rules.not", locale) + " " + describe(args[0], locale)
+    if op in _OP_KEYS and len(args) == 3 and _var_field(args[1]) is not None:
+        f = _var_field(args[1])
+        return (f"{f.label(locale)} {translate('op.between', locale)} {_value_text(f, args[0], locale)}"
+                f" – {_value_text(f, args[2], locale)}")
+    if op in _OP_KEYS and len(args) == 2 and _var_field(args[0]) is not None:
+        f = _var_field(args[0])
+        return f"{f.label(locale)} {translate(_OP_KEYS[op], locale)} {_value_text(f, args[1], locale)}"
+    if op == "in" and len(args) == 2:
+        if _var_field(args[1]) is not None:
+            f = _var_field(args[1])
+            return f"{f.label(locale)} {translate('op.contains', locale)} {_value_text(f, args[0], locale)}"
+        if _var_field(args[0]) is not None:
+            f = _var_field(args[0])
+            return f"{f.label(locale)} {translate('op.in', locale)} {_value_text(f, args[1], locale)}"
+    return json.dumps(node, ensure_ascii=False, default=str)
+
+
+def audience_view(result: Any) -> dict[str, str]:
+    """An audience count for the editor: count, population, how it was computed, a few codes."""
+    return {"count": f"{result.count:,}", "population": f"{result.population:,}",
+            "pushed": "1" if result.pushed_down else "0", "fallback": result.fallback or "",
+            "sample": ", ".join(m.code for m in result.customers[:8]),
+            "seconds": f"{result.seconds:.3f}"}

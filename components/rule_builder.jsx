@@ -7,6 +7,13 @@ import { parseJsonLogic } from "react-querybuilder/parseJsonLogic";
 import "react-querybuilder/dist/query-builder.css";
 
 const EMPTY = { combinator: "and", rules: [] };
+const LIST_OPERATORS = new Set(["in", "notIn"]);
+
+// an enum field picks several values for "in" / "not in" (a single select would show one of them)
+function withMultiselect(fields) {
+  return (fields || []).map((f) => (f.valueEditorType === "select"
+    ? { ...f, valueEditorType: (op) => (LIST_OPERATORS.has(op) ? "multiselect" : "select") } : f));
+}
 
 function load(rule, fields) {
   if (!rule || (typeof rule === "object" && Object.keys(rule).length === 0)) return EMPTY;
@@ -24,7 +31,7 @@ function exported(query) {
 }
 
 export function RuleBuilder({ fields, rule, resetKey, translations, combinators, operators, onRuleChange, id, className }) {
-  const safeFields = useMemo(() => fields || [], [fields]);
+  const safeFields = useMemo(() => withMultiselect(fields), [fields]);
   const [query, setQuery] = useState(() => load(rule, safeFields));
   useEffect(() => { setQuery(load(rule, safeFields)); }, [resetKey]);
   const changed = (q) => {
@@ -42,6 +49,7 @@ export function RuleBuilder({ fields, rule, resetKey, translations, combinators,
         operators={operators}
         controlClassnames={{ queryBuilder: "queryBuilder-branches" }}
         resetOnFieldChange={true}
+        enableMountQueryChange={false}
       />
     </div>
   );

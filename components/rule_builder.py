@@ -23,6 +23,7 @@ STYLE = {
     ".sy-rule-builder select, .sy-rule-builder input": {
         "height": "30px", "border": "1px solid var(--gray-6)", "border_radius": "6px",
         "padding": "0 8px", "background": "white", "font_size": "13px"},
+    ".sy-rule-builder select[multiple]": {"height": "auto", "min_height": "30px", "padding": "2px 4px"},
     ".sy-rule-builder button": {
         "height": "28px", "border": "1px solid var(--accent-7)", "border_radius": "6px",
         "padding": "0 10px", "background": "white", "color": "var(--accent-11)", "font_size": "13px",

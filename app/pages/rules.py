@@ -15,6 +15,7 @@ from app.state import AuthState, t
 from components.rule_builder import STYLE as BUILDER_STYLE
 from components.rule_builder import rule_builder
 from services import rules as rule_service
+from services import segments
 
 EDIT_ROUTE = "/rules/edit"
 
@@ -70,6 +71,9 @@ class RuleEditorState(rx.State):
     try_result: str = ""
     try_data: str = ""
     try_error: str = ""
+    # audience size
+    audience: dict[str, str] = {}
+    audience_running: bool = False
     # versions
     versions: list[dict[str, str]] = []
     diff_old: str = ""
@@ -168,7 +172,7 @@ class RuleEditorState(rx.State):
     async def validate(self):
         """Check the document against the engine and the field catalogue."""
         auth = await self.get_state(AuthState)
-        self.problems = rule_service.problems_of(self.logic)
+        self.problems = rule_service.problems_of(view.plain(self.logic))
         if not self.problems:
             return rx.toast.success(view.say("rules.valid", auth.locale))
         return None
@@ -186,7 +190,7 @@ class RuleEditorState(rx.State):
         try:
             record = await asyncio.to_thread(
                 lambda: rule_service.save_rule(code=self.code, name=self.name, description=self.description,
-                                               logic=self.logic, actor=user.username, create=self.is_new))
+                                               logic=view.plain(self.logic), actor=user.username, create=self.is_new))
         except rule_service.RuleServiceError as err:
             self.saving = False
             self.problems, self.field_errors = err.problems, err.fields
@@ -215,7 +219,7 @@ class RuleEditorState(rx.State):
         if auth.user_for("rules") is None or not self.customer_id:
             return
         try:
-            outcome = await asyncio.to_thread(rule_service.try_rule, self.logic, self.sample_kind,
+            outcome = await asyncio.to_thread(rule_service.try_rule, view.plain(self.logic), self.sample_kind,
                                               int(self.customer_id))
         except rule_service.RuleServiceError as err:
             self.problems = err.problems
@@ -226,6 +230,22 @@ class RuleEditorState(rx.State):
         self.try_outcome = "error" if outcome.error else ("true" if outcome.passed else "false")
         self.try_result, self.try_error = outcome.result, outcome.error
         self.try_data = rule_service.pretty(outcome.data)
+
+    @rx.event
+    async def size_audience(self):
+        """How many customers the rule selects (in the database when it can be translated to SQL)."""
+        auth = await self.get_state(AuthState)
+        if auth.user_for("rules") is None:
+            return
+        self.audience_running = True
+        yield
+        try:
+            result = await asyncio.to_thread(segments.audience, view.plain(self.logic), limit=8)
+        except segments.SegmentError as err:
+            self.audience_running, self.problems = False, err.problems
+            return
+        self.audience = view.audience_view(result)
+        self.audience_running = False
 
     @rx.event
     def set_diff_old(self, value: str):
@@ -440,8 +460,7 @@ def _trace_row(row: rx.Var[dict[str, str]]) -> rx.Component:
     return rx.hstack(
         rx.badge(rx.cond(row["passed"] == "1", t("rules.true"), t("rules.false")),
                  color_scheme=rx.cond(row["passed"] == "1", "green", "red")),
-        rx.code(row["node"], size="1", variant="ghost", style={"white_space": "pre-wrap",
-                                                              "word_break": "break-all"}),
+        rx.text(row[AuthState.locale], size="2", title=row["node"]),
         spacing="2", padding_left=row["indent"], align="start", class_name="try-row",
     )
 
@@ -471,6 +490,23 @@ def _try_tab() -> rx.Component:
                                                           color="var(--red-11)"), rx.fragment()),
         rx.vstack(rx.foreach(RuleEditorState.try_rows, _trace_row), spacing="1", width="100%",
                   id="try-trace"),
+        rx.separator(width="100%"),
+        rx.button(rx.icon("users", size=16), t("rules.audience"), variant="soft", width="100%",
+                  on_click=RuleEditorState.size_audience, loading=RuleEditorState.audience_running,
+                  id="audience-run"),
+        rx.cond(RuleEditorState.audience.contains("count"), rx.vstack(
+            rx.hstack(rx.text(RuleEditorState.audience["count"], size="5", weight="bold", id="audience-count"),
+                      rx.text("/ ", RuleEditorState.audience["population"], size="2", color="var(--gray-11)"),
+                      align="baseline"),
+            rx.cond(RuleEditorState.audience["pushed"] == "1",
+                    rx.badge(t("rules.audience_sql"), color_scheme="green", id="audience-mode"),
+                    rx.vstack(rx.badge(t("rules.audience_python"), color_scheme="amber", id="audience-mode"),
+                              rx.text(RuleEditorState.audience["fallback"], size="1", color="var(--gray-11)"),
+                              spacing="1")),
+            rx.text(t("rules.audience_sample"), " ", RuleEditorState.audience["sample"], size="1",
+                    color="var(--gray-11)"),
+            rx.text(RuleEditorState.audience["seconds"], " s", size="1", color="var(--gray-10)"),
+            spacing="1", width="100%", id="audience-result"), rx.fragment()),
         rx.cond(RuleEditorState.try_data != "", rx.el.details(
             rx.el.summary(t("rules.sample_data")),
             rx.code_block(RuleEditorState.try_data, language="json", font_size="11px")), rx.fragment()),

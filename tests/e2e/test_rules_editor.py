@@ -5,12 +5,20 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.test_login_dashboard import _log_in, _shot, app_url, demo_database, page  # noqa: F401
+from tests.e2e.conftest import log_in as _log_in
+from tests.e2e.conftest import shot as _shot
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: str) -> None:  # noqa: F811
+def rule_service_audience(logic: dict) -> int:
+    """The audience size computed by the service, outside the browser."""
+    from services import segments
+
+    return segments.audience(logic, limit=1).count
+
+
+def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: str) -> None:
     from services.auth import DEMO_PASSWORD
 
     pg = page
@@ -57,6 +65,12 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     first_customer = rule_service.sample_customers(20)[0][0]
     expected = rule_service.try_rule(logic, "customer", first_customer).passed
     assert pg.inner_text("#try-badge") == ("命中" if expected else "未命中")
+    assert pg.locator("#rule-dirty").count() == 0
+    pg.click("#audience-run")
+    pg.wait_for_selector("#audience-count")
+    size = rule_service_audience(logic)
+    assert pg.inner_text("#audience-count") == f"{size:,}"
+    assert pg.inner_text("#audience-mode") == "数据库直接圈选"
     _shot(pg, "rules_try_it.png")
 
     pg.goto(app_url + "/rules")
