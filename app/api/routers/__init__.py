@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.routers import audit, auth, commerce, customers, kpis, system, tokens, users
+from app.api.routers import audit, auth, commerce, customers, kpis, rules, system, tokens, users
 
 ROUTERS: tuple[APIRouter, ...] = (
-    system.router, auth.router, tokens.router, kpis.router, commerce.router, customers.router,
+    system.router, auth.router, tokens.router, kpis.router, commerce.router, rules.router,
+    customers.router,
     users.router, audit.router,
 )
