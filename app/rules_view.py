@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from app.format import local_datetime
@@ -187,3 +188,32 @@ def audience_view(result: Any) -> dict[str, str]:
             "pushed": "1" if result.pushed_down else "0", "fallback": result.fallback or "",
             "sample": ", ".join(m.code for m in result.customers[:8]),
             "seconds": f"{result.seconds:.3f}"}
+
+
+_STEP = re.compile(r"\.([^.\[\]]+)\[(\d+)\]")
+_LOGICAL = {"and", "or", "!", "!!", "if", "?:"}
+
+
+def condition_at(logic: Any, path: str) -> Any:
+    """The condition a problem's JSON path points into: the node right below the last and/or/!."""
+    node, chosen, parent_logical = logic, logic, True
+    for op, index in _STEP.findall(path[1:] if path.startswith("$") else path):
+        if not isinstance(node, dict) or op not in node:
+            break
+        args = node[op] if isinstance(node[op], list) else [node[op]]
+        if int(index) >= len(args):
+            break
+        parent_logical = op in _LOGICAL
+        node = args[int(index)]
+        if parent_logical:
+            chosen = node
+    return chosen
+
+
+def problem_rows(logic: Any, problems: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Problems with the condition they belong to, in both languages, for showing beside it."""
+    rows = []
+    for p in problems:
+        node = condition_at(logic, p.get("path", "$"))
+        rows.append({**p, **{f"where_{loc}": describe(node, loc) for loc in LOCALES}})
+    return rows

@@ -57,7 +57,7 @@ class RuleEditorState(rx.State):
     reset_key: int = 0
     json_text: str = ""
     json_error: str = ""
-    problems: list[dict[str, str]] = []
+    problems: list[dict[str, str]] = []  # path, code, message, where_zh-CN, where_en
     field_errors: dict[str, str] = {}
     dirty: bool = False
     saving: bool = False
@@ -111,6 +111,10 @@ class RuleEditorState(rx.State):
         self.try_rows, self.try_outcome, self.try_result, self.try_error = [], "", "", ""
         self._set_logic({})
 
+    def _set_problems(self, problems: list[dict[str, str]]) -> None:
+        """Problems with the condition each belongs to (shown under the builder)."""
+        self.problems = view.problem_rows(view.plain(self.logic), problems)
+
     def _set_logic(self, logic: dict[str, Any]) -> None:
         """Load a document into the builder and the JSON view."""
         self.logic = logic or {}
@@ -147,8 +151,8 @@ class RuleEditorState(rx.State):
         except json.JSONDecodeError as err:
             self.json_error = f"{err.msg} (line {err.lineno}, column {err.colno})"
             return
-        self.problems = rule_service.problems_of(logic)
         self.logic = logic if isinstance(logic, dict) else {}
+        self._set_problems(rule_service.problems_of(logic))
         self.reset_key += 1
         self.json_error = ""
         self.dirty = True
@@ -172,7 +176,7 @@ class RuleEditorState(rx.State):
     async def validate(self):
         """Check the document against the engine and the field catalogue."""
         auth = await self.get_state(AuthState)
-        self.problems = rule_service.problems_of(view.plain(self.logic))
+        self._set_problems(rule_service.problems_of(view.plain(self.logic)))
         if not self.problems:
             return rx.toast.success(view.say("rules.valid", auth.locale))
         return None
@@ -193,7 +197,8 @@ class RuleEditorState(rx.State):
                                                logic=view.plain(self.logic), actor=user.username, create=self.is_new))
         except rule_service.RuleServiceError as err:
             self.saving = False
-            self.problems, self.field_errors = err.problems, err.fields
+            self._set_problems(err.problems)
+            self.field_errors = err.fields
             yield rx.toast.error(view.say("rules.not_saved", auth.locale))
             return
         self.saving, self.dirty, self.is_new = False, False, False
@@ -222,7 +227,7 @@ class RuleEditorState(rx.State):
             outcome = await asyncio.to_thread(rule_service.try_rule, view.plain(self.logic), self.sample_kind,
                                               int(self.customer_id))
         except rule_service.RuleServiceError as err:
-            self.problems = err.problems
+            self._set_problems(err.problems)
             self.try_rows, self.try_outcome = [], ""
             self.try_error = str(err)
             return
@@ -242,7 +247,8 @@ class RuleEditorState(rx.State):
         try:
             result = await asyncio.to_thread(segments.audience, view.plain(self.logic), limit=8)
         except segments.SegmentError as err:
-            self.audience_running, self.problems = False, err.problems
+            self.audience_running = False
+            self._set_problems(err.problems)
             return
         self.audience = view.audience_view(result)
         self.audience_running = False
@@ -392,8 +398,10 @@ def _problems() -> rx.Component:
             rx.callout.icon(rx.icon("triangle_alert", size=16)),
             rx.vstack(
                 rx.text(t("rules.problems"), weight="medium"),
-                rx.foreach(RuleEditorState.problems, lambda p: rx.hstack(
-                    rx.code(p["path"], size="1"), rx.text(p["message"], size="2"), spacing="2")),
+                rx.foreach(RuleEditorState.problems, lambda p: rx.vstack(
+                    rx.text(p["where_" + AuthState.locale], size="2", weight="medium"),
+                    rx.hstack(rx.code(p["path"], size="1"), rx.text(p["message"], size="2"), spacing="2"),
+                    spacing="0", class_name="rule-problem")),
                 spacing="1",
             ),
             color_scheme="red", width="100%", id="rule-problems",
@@ -434,6 +442,7 @@ def _builder() -> rx.Component:
                 on_rule_change=RuleEditorState.builder_changed,
                 id="rule-builder",
             ),
+            _problems(),
             spacing="3", width="100%",
         ),
         width="100%", style=BUILDER_STYLE,
@@ -572,7 +581,6 @@ def _editor() -> rx.Component:
     """Toolbar, head form, problems, then fields | builder | side panel."""
     return rx.vstack(
         rx.card(rx.vstack(_toolbar(), _head_form(), spacing="4", width="100%"), width="100%"),
-        _problems(),
         rx.hstack(_field_list(), _builder(), _side_panel(), spacing="4", width="100%", align="start"),
         spacing="4", width="100%",
     )

@@ -73,6 +73,20 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     assert pg.inner_text("#audience-mode") == "数据库直接圈选"
     _shot(pg, "rules_try_it.png")
 
+    # an invalid document typed in the JSON view is refused with the problem beside its condition
+    pg.click("#tab-json")
+    pg.fill("#rule-json", '{"and": [{"==": [{"var": "customer.tier"}, "gold"]}, '
+                          '{">=": [{"var": "customer.shoe_size"}, 42]}]}')
+    pg.click("#rule-json-apply")
+    pg.wait_for_selector("#rule-problems")
+    pg.click("#rule-save")
+    pg.wait_for_selector(".rule-problem")
+    assert "customer.shoe_size" in pg.inner_text("#rule-problems")
+    # the builder can only draw catalogue fields: the unknown one is listed under it, not drawn
+    assert pg.locator("#rule-builder .rule").count() == 1
+    _shot(pg, "rules_invalid_refused.png")
+    assert rule_service.get_rule("gold_buyers").current_version == 1
+
     pg.goto(app_url + "/rules")
     pg.wait_for_selector("#rule-row-gold_buyers")
     _shot(pg, "rules_list.png")
