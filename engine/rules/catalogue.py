@@ -142,7 +142,8 @@ ORDER_STATUSES = _o(("paid", "已支付", "Paid"), ("refunded", "已退款", "Re
 def _customer() -> list[Field]:
     """``customer.*``: the unified profile (customers table, tags from customer_tags)."""
     return [
-        Field("customer.id", "string", "客户ID", "Customer ID", "Unified customer id (customers.code)."),
+        Field("customer.id", "number", "客户ID", "Customer ID", "Unified customer id (customers.id)."),
+        Field("customer.code", "string", "客户编号", "Customer code", "Customer code shown in the app (customers.code)."),
         Field("customer.is_new", "bool", "新客", "New customer", "True until the first paid order."),
         Field("customer.tier", "enum", "会员等级", "Membership tier", "customers.tier", TIERS),
         Field("customer.tags", "list", "客户标签", "Tags", "customer_tags.tag (rule, manual or imported).",

@@ -95,7 +95,7 @@ def build_weekday(args: list[Any], compile: CompileFn, path: str) -> Fn:
     return run
 
 
-def _window_end(value: Any) -> datetime | None:
+def window_end(value: Any) -> datetime | None:
     """End of a date window, exclusive: a date-only end includes that whole day."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day, tzinfo=SHANGHAI) + timedelta(days=1)
@@ -111,7 +111,7 @@ def build_between_dates(args: list[Any], compile: CompileFn, path: str) -> Fn:
     x, start, end = (compile(a, f"{path}[{i}]") for i, a in enumerate(args[:3]))
 
     def run(d: Any, s: Scopes) -> bool:
-        moment, lo, hi = to_datetime(x(d, s)), to_datetime(start(d, s)), _window_end(end(d, s))
+        moment, lo, hi = to_datetime(x(d, s)), to_datetime(start(d, s)), window_end(end(d, s))
         if moment is None or lo is None or hi is None:
             return False
         return lo <= moment < hi

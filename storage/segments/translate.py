@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from engine.rules import OPERATORS, RuleEvalError, compile_rule, truthy
 from engine.rules.ops_data import dotted
-from engine.rules.ops_marketing import _window_end as window_end  # the engine's own window end
+from engine.rules.ops_marketing import window_end  # the engine's own window end
 from engine.rules.values import to_datetime
 from storage.segments import bounds, fields
 from storage.segments.compare import TESTS, bool_truth, compare
