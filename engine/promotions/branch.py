@@ -73,8 +73,8 @@ class Branch:
             members = _Lazy(lambda: self._members(scene, status, choice))
             if self._pruned((-bound, -units), members):
                 return
-            if len(choice) == len(space.units):
-                self.result.consider(evaluate(space.board, tuple(c for c in choice.values() if c is not None)))  # type: ignore[attr-defined]
+            if len(choice) == space.decisive:
+                self.result.consider(evaluate(space.board, space.leaf(choice)))  # type: ignore[attr-defined]
                 return
             if entry:
                 self._greedy(status, choice, scene, scene.prof.x_hi - where)
@@ -114,7 +114,7 @@ class Branch:
         forced: list[tuple[int, int | None]] = []
         best: tuple[int, int, list[int | None]] = (-1, -1, [])
         for u, unit in enumerate(space.units):
-            if u in choice:
+            if u in choice or u in space.deferred:
                 continue
             if len(unit.options) == 1:  # an ungrouped item: in, or out (losing what only it gives)
                 c = unit.options[0]
@@ -163,10 +163,10 @@ class Branch:
         and the same without a few items whose losses add up to the least total >= ``cut`` (the item
         discount the relaxation prefers to give up, e.g. to keep a 满减 step or the margin)."""
         space = self.space
-        combo = [c for c in choice.values() if c is not None]
+        combo = [c for c in choice.values() if c is not None] + list(space.shipping)
         loose: list[int] = []
         for u, unit in enumerate(space.units):
-            if u not in choice:
+            if u not in choice and u not in space.deferred:
                 live = [c for c in unit.options if status.get(c) != OUT and not space.beaten(c, scene)]
                 if live:
                     combo.append(min(live, key=self._preference))

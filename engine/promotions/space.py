@@ -43,7 +43,14 @@ class Space:
         self.options = {c: _option(board, c, alone[c]) for c in pool if cands[c].layer != "item"}
         self.units = self._units(pool)
         self.unit_of = {c: u for u, unit in enumerate(self.units) for c in unit.options}
-        self.later_units = [u for u in range(len(self.units)) if self.units[u].later]
+        shipping = {c for c in pool if cands[c].layer == "shipping"}
+        # Free shipping is deferred to the leaves: it changes no amount, no margin and no gift, and every
+        # option gives the same fee, so a leaf simply takes the best-ranked one its amounts reach.
+        self.deferred = [u for u, unit in enumerate(self.units) if all(c in shipping for c in unit.options)]
+        self.later_units = [u for u in range(len(self.units)) if self.units[u].later and u not in self.deferred]
+        self.relaxed_units = self.later_units + self.deferred
+        self.decisive = len(self.units) - len(self.deferred)
+        self.shipping = tuple(c for u in self.deferred for c in self.units[u].options)
         self.first_step = {o.c: step for o in self.options.values() if (step := _first_step(o)) is not None}
         self.item_group_units = [u for u, unit in enumerate(self.units)
                                  if sum(1 for c in unit.options if cands[c].layer == "item") > 1]
@@ -74,7 +81,7 @@ class Space:
         out = set(out)
         decided: list[Option] = []
         undecided: list[list[Option]] = []
-        for u in self.later_units:
+        for u in self.relaxed_units:
             if u in choice:
                 c = choice[u]
                 if c is not None and c in self.options:
@@ -93,7 +100,7 @@ class Space:
         """Most gift units any completion of the node can have."""
         out = set(out)
         units = 0
-        for u in self.later_units:
+        for u in self.relaxed_units:
             picks = [choice[u]] if u in choice else [c for c in self.units[u].options if c not in out]
             units += max((self.options[c].units for c in picks if c is not None and c in self.options
                           and _gift_reachable(scene, self.options[c])), default=0)
@@ -152,6 +159,15 @@ class Space:
                 found.append((None if whole else f.o.lineset, low))
             scene.memo["allowances"] = found
         return found
+
+    def leaf(self, choice: Choice) -> tuple[int, ...]:
+        """The combination of a node with every non-deferred unit decided: its members plus every
+        free-shipping option left open (``evaluate`` keeps the first one reached, in rank order)."""
+        combo = [c for c in choice.values() if c is not None]
+        for u in self.deferred:
+            if u not in choice:
+                combo += self.units[u].options
+        return tuple(combo)
 
     def decide(self, u: int, c: int | None, status: Status, choice: Choice) -> tuple[Status, Choice]:
         """Copies of the decisions with unit u set to option c (None: none of them)."""

@@ -121,7 +121,7 @@ def test_the_bound_of_a_partial_decision_is_never_below_what_its_completions_sav
     units = space.units_bound(scene, choice)
     # A decided later-layer promotion must give something: a completion where it gives nothing is the
     # same combination as one of the sibling node that leaves its unit empty (searched there).
-    later = {c for u, c in choice.items() if c is not None and u in space.later_units and c in space.options}
+    later = {c for u, c in choice.items() if c is not None and space.units[u].later and c in space.options}
     best_seen = (-1, -1)
     for picks in product(*[[choice[u]] if u in choice else [*unit.options, None] for u, unit in enumerate(space.units)]):
         combo = tuple(c for c in picks if c is not None)
