@@ -256,8 +256,8 @@ def ensure_demo_users() -> list[UserInfo]:
         return users
 
 
-def set_active(username: str, active: bool) -> None:
-    """Activate or deactivate an account; deactivation also ends its open sessions."""
+def set_active(username: str, active: bool, *, actor: str = "system") -> None:
+    """Activate or deactivate an account; deactivation also ends its open sessions (``actor`` audited)."""
     with session_scope() as s:
         user = s.scalar(select(User).where(User.username == _normalise_username(username)))
         if user is None:
@@ -265,7 +265,8 @@ def set_active(username: str, active: bool) -> None:
         user.is_active = active
         if not active:
             _revoke_all(s, user.id)
-        _audit(s, "system", "user.activate" if active else "user.deactivate", user.id, {})
+        _audit(s, actor, "user.activate" if active else "user.deactivate", user.id,
+               {"username": user.username})
 
 
 def set_locale(user_id: int, locale: str) -> None:
