@@ -91,9 +91,14 @@ def _validate(
     cart_m = _model(Cart, cart, "cart", problems)
     customer_m = _model(Customer, customer or {}, "customer", problems)
     context_m = _model(Context, context or {}, "context", problems)
-    promos = [_model(Promotion, p, f"promotions[{i}]", problems) for i, p in enumerate(promotions)]
-    ids = [p.id for p in promos if p is not None]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+    promos = [p if isinstance(p, Promotion) else _model(Promotion, p, f"promotions[{i}]", problems)
+              for i, p in enumerate(promotions)]
+    seen: set[str] = set()
+    duplicates: set[str] = set()
+    for p in promos:
+        if p is not None:
+            (duplicates if p.id in seen else seen).add(p.id)
+    for dup in sorted(duplicates):
         problems.append(Problem("promotions", f"duplicate id {dup!r}"))
     if not isinstance(min_margin, Decimal) or not min_margin.is_finite() or min_margin < 0:
         problems.append(Problem("min_margin", "must be a Decimal >= 0"))

@@ -17,9 +17,25 @@ _CACHE_LIMIT = 4096
 
 
 class CartIndex:
-    """The cart's lines by SKU and by category, to find the lines of a scope without scanning them all."""
+    """The cart's lines by SKU and by category, to find the lines of a scope without scanning them all.
+
+    ``CartIndex.of(cart)`` shares one index (and its scopes' lines) between screening and the board.
+    """
+
+    _last: tuple[Cart, CartIndex] | None = None
+
+    @classmethod
+    def of(cls, cart: Cart) -> CartIndex:
+        """The index of this cart object (the last one built is kept: carts are immutable)."""
+        last = cls._last
+        if last is not None and last[0] is cart:
+            return last[1]
+        index = cls(cart)
+        cls._last = (cart, index)
+        return index
 
     def __init__(self, cart: Cart) -> None:
+        self._memo: dict[int, tuple[Scope, tuple[int, ...]]] = {}
         self.count = len(cart.lines)
         self.skus = [ln.sku for ln in cart.lines]
         self.by_sku: dict[str, list[int]] = {}
@@ -31,6 +47,15 @@ class CartIndex:
 
     def lines(self, scope: Scope) -> tuple[int, ...]:
         """Indices of the lines in scope, in cart order (the same lines as ``Scope.covers``)."""
+        found = self._memo.get(id(scope))
+        if found is not None and found[0] is scope:  # the memo holds the scope, so its id is not reused
+            return found[1]
+        result = self._lines(scope)
+        self._memo[id(scope)] = (scope, result)
+        return result
+
+    def _lines(self, scope: Scope) -> tuple[int, ...]:
+        """``lines`` without the memo."""
         if not scope.skus and not scope.categories:
             found: Iterable[int] = range(self.count)
         else:
@@ -89,7 +114,7 @@ def screen(
     """
     presented = {normalise_code(c) for c in cart.coupon_codes}
     checks = _compile_all(promotions)
-    index = CartIndex(cart)
+    index = CartIndex.of(cart)
     eligible: list[Promotion] = []
     ineligible: list[Ineligible] = []
     for promotion, check in zip(promotions, checks):

@@ -34,7 +34,7 @@ def fraction_of(amount: int, num: int, den: int, bp: int) -> int:
     return (2 * amount * num * bp + den * BP) // scale
 
 
-def prorate(total: int, weights: list[int]) -> list[int]:
+def prorate(total: int, weights: list[int] | tuple[int, ...]) -> list[int]:
     """Split ``total`` cents over ``weights`` in proportion, exactly (largest remainder).
 
     Every share is the floor of its exact share; the leftover cents go one each to the largest
@@ -47,12 +47,12 @@ def prorate(total: int, weights: list[int]) -> list[int]:
     shares = [total * w // whole for w in weights]
     left = total - sum(shares)
     if left:
-        order = sorted(
-            range(len(weights)),
-            key=lambda i: (-(total * weights[i] % whole), -weights[i], i),
-        )
-        for i in order[:left]:
-            shares[i] += 1
+        # One integer per line orders (remainder desc, weight desc, position asc) without a key function.
+        n = len(weights)
+        span = whole + 1
+        keys = sorted(((total * w % whole) * span + w) * n + (n - 1 - i) for i, w in enumerate(weights))
+        for key in keys[-left:]:
+            shares[n - 1 - key % n] += 1
     return shares
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from engine.promotions.calculators import CALCULATORS, Prepared, prepare, reached, threshold_off_total
 from engine.promotions.eligibility import CartIndex
 from engine.promotions.model import Cart, Promotion
-from engine.promotions.money import percent_of, to_cents
+from engine.promotions.money import percent_of, prorate, to_cents
 
 LAYERS = ("item", "order", "coupon", "shipping")
 
@@ -98,7 +98,7 @@ def build_board(
     lines = cart.lines
     order = sorted(range(len(promotions)), key=lambda i: (-promotions[i].stacking.priority, promotions[i].id))
     rank = {i: r for r, i in enumerate(order)}
-    index = CartIndex(cart)
+    index = CartIndex.of(cart)
     candidates = [Candidate(p, prepare(p), p.layer, index.lines(p.scope), rank[i]) for i, p in enumerate(promotions)]
     board = Board(
         amounts=[to_cents(ln.price) * ln.qty for ln in lines],
@@ -136,28 +136,36 @@ def evaluate(board: Board, combo: tuple[int, ...] | list[int]) -> Outcome:
     """Price the cart with exactly these candidates (indices into ``board.candidates``)."""
     cands = board.candidates
     members = sorted(combo, key=lambda c: cands[c].rank)
+    by_layer: dict[str, list[int]] = {"item": [], "order": [], "coupon": [], "shipping": []}
+    for c in members:
+        by_layer[cands[c].layer].append(c)
     cur = list(board.amounts)
     taken: dict[int, dict[int, int]] = {}
     bases: dict[int, int] = {}
-    _item_layer(board, [c for c in members if cands[c].layer == "item"], cur, taken)
     gifts: dict[int, tuple[str, int, int]] = {}
     out: set[int] = set()
+    if by_layer["item"]:
+        _item_layer(board, by_layer["item"], cur, taken)
     stock = dict(board.gift_stock) if board.gift_stock is not None else None
     for layer in ("order", "coupon"):
-        layer_members = [c for c in members if cands[c].layer == layer]
-        _ordered_layer(board, layer_members, cur, taken, bases, gifts, out, stock)
-    shipping_by = _shipping_layer(board, [c for c in members if cands[c].layer == "shipping"], cur, bases)
+        if by_layer[layer]:
+            _ordered_layer(board, by_layer[layer], cur, taken, bases, gifts, out, stock)
+    shipping_by = _shipping_layer(board, by_layer["shipping"], cur, bases) if by_layer["shipping"] else None
     return _finish(board, members, cur, taken, gifts, shipping_by, bases, out)
 
 
 def _item_layer(board: Board, members: list[int], cur: list[int], taken: dict[int, dict[int, int]]) -> None:
     """Each line takes the item-level member that saves most on it (ties: rank)."""
-    best: dict[int, tuple[int, int]] = {}
-    for c in members:  # members are in rank order, so the first maximum wins ties
-        for line, value in board.item_values.get(c, {}).items():
-            if line not in best or value > best[line][1]:
-                best[line] = (c, value)
-    for line, (c, value) in best.items():
+    best_value: dict[int, int] = {}
+    best_by: dict[int, int] = {}
+    values = board.item_values
+    for c in members:  # members are in rank order, so the first maximum wins ties (values are > 0)
+        for line, value in values.get(c, {}).items():
+            if value > best_value.get(line, 0):
+                best_value[line] = value
+                best_by[line] = c
+    for line, c in best_by.items():
+        value = best_value[line]
         taken.setdefault(c, {})[line] = value
         cur[line] -= value
 
@@ -170,15 +178,31 @@ def _ordered_layer(
     start = list(cur)
     for c in members:
         cand = board.candidates[c]
-        bases[c] = sum(start[j] for j in cand.lines)
-        if cand.prep.kind == "gift":
-            _give_gift(cand, c, bases[c], gifts, out, stock)
+        lines = cand.lines
+        base = bases[c] = sum([start[j] for j in lines])
+        prep = cand.prep
+        kind = prep.kind
+        if kind == "gift":
+            _give_gift(cand, c, base, gifts, out, stock)
             continue
-        for line, want in line_discounts(board, cand, start).items():
-            got = min(want, cur[line])
-            if got:
-                taken.setdefault(c, {})[line] = got
-                cur[line] -= got
+        if kind == "threshold_off" or kind == "percent_off":  # a total from the base, spread over the lines
+            total = threshold_off_total(prep, base) if kind == "threshold_off" else percent_of(base, prep.bp)
+            if prep.max_off is not None and total > prep.max_off:
+                total = prep.max_off
+            if total <= 0:
+                continue
+            wants = zip(lines, prorate(total if total < base else base, [start[j] for j in lines]))
+        else:
+            wants = line_discounts(board, cand, start).items()  # type: ignore[assignment]
+        mine: dict[int, int] | None = None
+        for line, want in wants:
+            have = cur[line]
+            got = want if want < have else have
+            if got > 0:
+                if mine is None:
+                    mine = taken.setdefault(c, {})
+                mine[line] = got
+                cur[line] = have - got
 
 
 def _give_gift(
