@@ -9,10 +9,12 @@ from fastapi import FastAPI
 
 from app.i18n import translate
 from app.nav import SECTIONS
+from app.pages.account_tokens import ACCOUNT_TOKENS_ROUTE, TokensState, account_tokens_page
 from app.pages.dashboard import DashboardState, dashboard_page
 from app.pages.login import login_page
 from app.pages.rules import EDIT_ROUTE, RuleEditorState, RulesListState, rule_editor_page, rules_page
 from app.pages.sections import being_built
+from app.pages.settings import SettingsState, settings_page
 from app.state import AuthState
 
 # the browser tab shows the brand in both languages
@@ -36,6 +38,7 @@ def _api() -> FastAPI | None:
 BUILT = {
     "dashboard": (dashboard_page, DashboardState.load),
     "rules": (rules_page, RulesListState.load),
+    "settings": (settings_page, SettingsState.load),
 }
 
 
@@ -45,6 +48,7 @@ def _add_pages(application: rx.App) -> None:
                          on_load=AuthState.login_page_loaded)
     application.add_page(rule_editor_page, route=EDIT_ROUTE, title=TITLE,
                          on_load=[AuthState.guard("rules"), RuleEditorState.load])
+    application.add_page(account_tokens_page, route=ACCOUNT_TOKENS_ROUTE, title=TITLE, on_load=TokensState.load)
     for section in SECTIONS:
         if section.key in BUILT:
             page, load = BUILT[section.key]

@@ -105,6 +105,8 @@ def user_menu() -> rx.Component:
         rx.menu.content(
             rx.menu.item(rx.hstack(rx.text(t("topbar.role")), rx.text(role, weight="medium")),
                          disabled=True),
+            rx.menu.item(rx.hstack(rx.icon("key_round", size=16), rx.text(t("topbar.tokens"))),
+                         on_select=rx.redirect("/account/tokens"), id="menu-tokens"),
             rx.menu.separator(),
             rx.menu.item(rx.hstack(rx.icon("log_out", size=16), rx.text(t("topbar.logout"))),
                          on_select=AuthState.logout, id="logout"),
