@@ -12,6 +12,7 @@ import string
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.format import local_datetime
 from app.i18n import LOCALES, translate
@@ -33,6 +34,7 @@ KNOWN_ACTIONS: tuple[str, ...] = (
 )
 KNOWN_ENTITIES: tuple[str, ...] = ("user", "api_token", "rule", "promotion", "coupon_template")
 _SYMBOLS = "!@#$%^&*-_=+?"
+_SAME_DOMAIN_HOSTS = {"localhost", "0.0.0.0", "::", "0:0:0:0:0:0:0:0"}  # reflex state.js SAME_DOMAIN_HOSTNAMES
 
 
 def say(key: str, locale: str) -> str:
@@ -248,9 +250,32 @@ def token_errors(errors: Mapping[str, str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def api_base(origin: str) -> str:
-    """The REST API's base address on the server that serves the app."""
-    return origin.rstrip("/") + "/api/v1"
+def backend_root(origin: str, backend_url: str = "") -> str:
+    """Where the browser reaches the backend (and so the REST API), as Reflex's frontend works it out.
+
+    ``backend_url`` is Reflex's ``api_url``; a localhost-like host in it stands for the page's own host
+    (and behind https, for the page's own host and port), exactly as the frontend's ``getBackendURL``.
+    """
+    if not backend_url:
+        return origin.rstrip("/")
+    backend, page = urlsplit(backend_url), urlsplit(origin)
+    if backend.hostname not in _SAME_DOMAIN_HOSTS or not page.hostname:
+        return backend_url.rstrip("/")
+    host = f"[{page.hostname}]" if ":" in page.hostname else page.hostname
+    if page.scheme == "https":
+        return f"https://{host}{backend.path}".rstrip("/")
+    port = f":{backend.port}" if backend.port else ""
+    return f"{backend.scheme}://{host}{port}{backend.path}".rstrip("/")
+
+
+def api_base(root: str) -> str:
+    """The REST API's base address under the backend's root."""
+    return root + "/api/v1"
+
+
+def api_docs(root: str) -> str:
+    """The API reference (Swagger UI) under the backend's root."""
+    return root + "/api/docs"
 
 
 def curl_example(base: str, token: str = "$SHUYING_TOKEN") -> str:

@@ -32,6 +32,7 @@ class TokensState(rx.State):
     my_role: str = ""
     roles: list[str] = []
     api: str = ""
+    docs: str = ""
     # create
     create_open: bool = False
     form: dict[str, str] = view.blank_token_form("")
@@ -72,7 +73,8 @@ class TokensState(rx.State):
             return rx.redirect("/login")
         auth._set_user(user)
         auth.checked, auth.forbidden = True, False
-        self.api = view.api_base(self.router.url.origin)
+        root = view.backend_root(self.router.url.origin, rx.config.get_config().api_url)
+        self.api, self.docs = view.api_base(root), view.api_docs(root)
         self.my_role, self.roles = user.role, view.token_roles(user.role)
         await self._read(user)
         return None
@@ -130,7 +132,6 @@ class TokensState(rx.State):
                 user, name, role=role, expires_in_days=days, read_only=read_only))
         except token_service.TokenValidationError as err:
             self.saving, self.errors = False, view.token_errors(err.errors)
-            yield rx.toast.error(view.say("tokens.not_saved", auth.locale))
             return
         self.saving, self.create_open = False, False
         self.new_token, self.new_name, self.new_open = new.token, new.info.name, True
@@ -338,12 +339,16 @@ def _revoke_dialog() -> rx.Component:
 def _how_to() -> rx.Component:
     """How to call the API with a token: a curl call on this server and the API reference."""
     return rx.card(rx.vstack(
-        rx.hstack(rx.icon("terminal", size=16), rx.text(t("tokens.how_title"), weight="medium"), align="center"),
+        rx.hstack(rx.icon("terminal", size=16), rx.text(t("tokens.how_title"), weight="medium"), rx.spacer(),
+                  rx.button(rx.icon("copy", size=14), t("tokens.copy_command"), size="1", variant="soft",
+                            on_click=[rx.set_clipboard(TokensState.example), rx.toast.success(t("tokens.copied"))],
+                            id="api-example-copy"),
+                  align="center", width="100%"),
         rx.text(t("tokens.how_body"), size="2", color="var(--gray-11)"),
-        rx.code_block(TokensState.example, language="bash", can_copy=True, font_size="12px", width="100%",
-                      id="api-example"),
+        rx.box(rx.code_block(TokensState.example, language="bash", font_size="12px"), width="100%",
+               id="api-example"),
         rx.link(rx.hstack(rx.icon("book_open", size=14), t("tokens.docs_link"), align="center", spacing="1"),
-                href="/api/docs", is_external=True, id="api-docs-link", size="2"),
+                href=TokensState.docs, is_external=True, id="api-docs-link", size="2"),
         spacing="3", width="100%"), width="100%")
 
 

@@ -194,7 +194,6 @@ class SettingsState(rx.State):
                                                  f["locale"], actor=admin.username))
         except auth_service.UserValidationError as err:
             self.saving, self.errors = False, view.user_errors(err.errors)
-            yield rx.toast.error(view.say("settings.not_saved", auth.locale))
             return
         self.saving, self.create_open, self.tab = False, False, "users"
         self.form, self.show_password = view.blank_user_form(), False
@@ -309,7 +308,7 @@ def _password_control() -> rx.Component:
             rx.button(rx.icon("wand_sparkles", size=14), t("settings.generate_password"), variant="soft",
                       on_click=SettingsState.generate_password, type="button", id="user-password-generate"),
             width="100%", spacing="2"),
-        rx.cond(SettingsState.strength["level"] != "",
+        rx.cond((SettingsState.strength["level"] != "") & ~SettingsState.errors.contains("password"),
                 rx.hstack(rx.text(t("settings.strength"), size="1", color="var(--gray-10)"),
                           rx.badge(SettingsState.strength[AuthState.locale], color_scheme=SettingsState.strength["color"],
                                    variant="soft", id="password-strength", data_level=SettingsState.strength["level"]),

@@ -169,9 +169,22 @@ def test_token_service_errors_map_to_the_form_fields() -> None:
     assert "128" in view.token_errors({"name": "at most 128 characters"})["name"]["en"]
 
 
+@pytest.mark.parametrize(("origin", "backend", "root"), [
+    ("http://127.0.0.1:3000", "http://localhost:3000", "http://127.0.0.1:3000"),  # make run: one port
+    ("http://10.0.0.5:3000", "http://localhost:8000", "http://10.0.0.5:8000"),  # dev: backend on 8000
+    ("https://mkt.example.cn", "http://0.0.0.0:8000", "https://mkt.example.cn"),  # behind an https proxy
+    ("http://127.0.0.1:41000", "http://127.0.0.1:42000", "http://127.0.0.1:42000"),  # a named backend host
+    ("https://a.example.cn", "https://api.example.cn/", "https://api.example.cn"),
+    ("http://127.0.0.1:3000/", "", "http://127.0.0.1:3000"),
+])
+def test_the_api_lives_where_the_browser_reaches_the_backend(origin: str, backend: str, root: str) -> None:
+    assert view.backend_root(origin, backend) == root
+
+
 def test_the_curl_example_calls_me_on_this_server() -> None:
-    base = view.api_base("http://127.0.0.1:3000/")
+    base = view.api_base("http://127.0.0.1:3000")
     assert base == "http://127.0.0.1:3000/api/v1"
+    assert view.api_docs("http://127.0.0.1:3000") == "http://127.0.0.1:3000/api/docs"
     assert view.curl_example(base) == ('curl -s http://127.0.0.1:3000/api/v1/me \\\n'
                                        '  -H "Authorization: Bearer $SHUYING_TOKEN"')
     assert "Bearer sy_abc" in view.curl_example(base, "sy_abc")
