@@ -18,6 +18,16 @@ NEW_USER = "xiaolin"
 NEW_PASSWORD = "Spring#Sale2026"
 
 
+def _log_in_zh(pg: Page, app_url: str, username: str, password: str) -> None:
+    """Log in, wait for the dashboard, and make sure it speaks Chinese (the account may remember English
+    from another test: a login adopts the account's language)."""
+    _log_in(pg, app_url, username, password)
+    pg.wait_for_selector("#kpi-customers-value", timeout=30_000)
+    pg.click("#language-switch")
+    pg.click("#language-zh-CN")
+    pg.wait_for_function("document.querySelector('#page-title').innerText === '数据看板'")
+
+
 def _log_out(pg: Page) -> None:
     """User menu -> log out, back on the login page."""
     pg.click("#user-menu")
@@ -41,8 +51,7 @@ def _admin_creates_the_marketer(pg: Page, app_url: str) -> None:
     """Open Settings, make the form's mistakes visible next to their fields, then create the user."""
     from services.auth import DEMO_PASSWORD
 
-    _log_in(pg, app_url, "admin", DEMO_PASSWORD)
-    pg.wait_for_selector("#kpi-customers-value", timeout=30_000)
+    _log_in_zh(pg, app_url, "admin", DEMO_PASSWORD)
     pg.click("#nav-settings")
     pg.wait_for_selector("#user-row-admin")
     assert pg.inner_text("#page-title") == "设置"
@@ -82,8 +91,7 @@ def test_a_new_marketer_creates_uses_and_revokes_an_api_token(page: Page, app_ur
     _admin_creates_the_marketer(pg, app_url)
     _log_out(pg)
 
-    _log_in(pg, app_url, NEW_USER, NEW_PASSWORD)
-    pg.wait_for_selector("#kpi-customers-value", timeout=30_000)
+    _log_in_zh(pg, app_url, NEW_USER, NEW_PASSWORD)
     assert pg.inner_text("#user-name") == "市场运营 小林二号"
     pg.click("#user-menu")
     pg.click("#menu-tokens")
@@ -151,8 +159,7 @@ def test_an_admin_disables_an_account_after_confirming_and_the_audit_log_names_t
 
     create_user("zhoutemp", "Temp#Account2026", "designer", "临时设计 小周", actor="e2e")
     pg = page
-    _log_in(pg, app_url, "admin", DEMO_PASSWORD)
-    pg.wait_for_selector("#kpi-customers-value", timeout=30_000)
+    _log_in_zh(pg, app_url, "admin", DEMO_PASSWORD)
     pg.goto(app_url + "/settings")
     pg.wait_for_selector("#user-row-zhoutemp")
     pg.click("#users-filter-active")
@@ -196,8 +203,7 @@ def test_a_designer_opening_settings_sees_the_403_message(page: Page, app_url: s
     from services.auth import DEMO_PASSWORD
 
     pg = page
-    _log_in(pg, app_url, "designer", DEMO_PASSWORD)
-    pg.wait_for_selector("#kpi-customers-value", timeout=30_000)
+    _log_in_zh(pg, app_url, "designer", DEMO_PASSWORD)
     assert pg.locator("#nav-settings").count() == 0
     pg.goto(app_url + "/settings")
     pg.wait_for_selector("#forbidden")
