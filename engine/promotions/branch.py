@@ -30,6 +30,7 @@ class Branch:
 
     def __init__(self, space: Space, result: object, max_nodes: int) -> None:
         self.space, self.result, self.max_nodes = space, result, max_nodes
+        self._keys: dict[int | None, tuple[int, int]] = {}  # optimistic keys of the options last listed
 
     def run(self) -> None:
         """Search from the root (nothing decided)."""
@@ -61,13 +62,15 @@ class Branch:
                           if status.get(c) != OUT and not (c in space.items.values and space.beaten(c, scene))]
         return found
 
-    def _visit(self, status: Status, choice: Choice, entry: bool = False) -> None:
-        """Bound, decide what needs no branching, then branch on the next unit."""
+    def _visit(self, status: Status, choice: Choice, entry: bool = False, walked: bool = False) -> None:
+        """Bound, decide what needs no branching, then branch on the next unit (``walked``: an ancestor's
+        walk at the margin cap ran dry, so this subtree is branched on as usual)."""
         space = self.space
-        walked = False
         while True:
             self.tick()
             scene = space.scene(status, choice)
+            if space.idle(scene):
+                return  # an item in gives nothing: its sibling (the item out) holds the same combinations
             bound, where = space.bound(scene, status, choice, self.result.winner.saving)  # type: ignore[attr-defined]
             units = space.units_bound(scene, choice)
             members = _Lazy(lambda: self._members(scene, status, choice))
@@ -83,20 +86,24 @@ class Branch:
                 if not walked and Walk(space, self, (bound, units)).run(status, choice):
                     return  # ties at the margin cap, settled in rank order
                 walked = True  # the walk ran dry: branch on the node as usual
-            u, live = self._choose(scene, status, choice, units, members)
+            best_value = self.result.winner.key[:2]  # type: ignore[attr-defined]
+            tie = best_value == (-bound, -units)  # only the rank can still decide: branch in rank order
+            u, live = self._choose(scene, status, choice, units, members, tie)
             if u < 0:
                 return
             if live is not None:
                 break
+        keys = self._keys
         for c in live:
             unit = space.units[u].options
-            if u in space.later_units and self._pruned((-scene.flat(list(unit), c), -units), _swap(members, unit, c)):
+            key = (-scene.flat(list(unit), c), -units) if u in space.later_units else keys[c]
+            if self._pruned(key, _swap(members, unit, c)):
                 continue  # the incumbent has improved since the options were listed
             kid_status, kid_choice = space.decide(u, c, status, choice)
             later_done = all(v in kid_choice for v in space.later_units)
-            self._visit(kid_status, kid_choice, entry=later_done and u in space.later_units)
+            self._visit(kid_status, kid_choice, entry=later_done and u in space.later_units, walked=walked)
 
-    def _choose(self, scene: Scene, status: Status, choice: Choice, units: int, members: _Lazy
+    def _choose(self, scene: Scene, status: Status, choice: Choice, units: int, members: _Lazy, tie: bool = False
                 ) -> tuple[int, list[int | None] | None]:
         """The unit to branch on and its live options; or, after deciding forced units in place, (0, None).
 
@@ -112,38 +119,45 @@ class Branch:
         test = DeadTest(scene, self.result.winner.key, units)  # type: ignore[attr-defined]
         losses = space.items.losses(status, scene.prof)
         forced: list[tuple[int, int | None]] = []
-        best: tuple[int, int, list[int | None]] = (-1, -1, [])
+        best: tuple[int, int, list[int | None], dict] = (-1, -1, [], {})
         for u, unit in enumerate(space.units):
             if u in choice or u in space.deferred:
                 continue
+            keys: dict[int | None, tuple[int, int]] = {}
             if len(unit.options) == 1:  # an ungrouped item: in, or out (losing what only it gives)
                 c = unit.options[0]
                 live: list[int | None] = [] if space.beaten(c, scene) else [c]
                 top_loss = losses.get(c, 0)
-                if not self._pruned(test.key(top_loss), _swap(members, unit.options, None)):
+                keys[c], keys[None] = test.key(0), test.key(top_loss)
+                if not self._pruned(keys[None], _swap(members, unit.options, None)):
                     live.append(None)
             else:
-                live, top_loss = self._live_group(u, scene, status, test, members)
+                live, top_loss = self._live_group(u, scene, status, test, members, keys)
             if not live:
                 return -1, None
             if len(live) == 1:
                 forced.append((u, live[0]))
+            elif tie:
+                first = min(self.space.rank[c] for c in live if c is not None)
+                if best[0] < 0 or first < best[1]:
+                    best = (u, first, sorted(live, key=lambda c: self.space.rank[c] if c is not None else 1 << 30), keys)
             elif top_loss > best[1]:
-                best = (u, top_loss, live)
+                best = (u, top_loss, live, keys)
         if forced:
             for u, c in forced:
                 kid_status, kid_choice = space.decide(u, c, status, choice)
                 status.clear(), status.update(kid_status)
                 choice.clear(), choice.update(kid_choice)
             return 0, None
+        self._keys = best[3]
         return best[0], best[2]
 
     def _preference(self, c: int) -> tuple[int, int]:
         """Options tried first: biggest saving alone, then rank."""
         return (-self.space.alone[c].saving, self.space.board.candidates[c].rank)
 
-    def _live_group(self, u: int, scene: Scene, status: Status, test: DeadTest, members: _Lazy
-                    ) -> tuple[list[int | None], int]:
+    def _live_group(self, u: int, scene: Scene, status: Status, test: DeadTest, members: _Lazy,
+                    keys: dict[int | None, tuple[int, int]]) -> tuple[list[int | None], int]:
         """Live options of an item-level group (a member, or none) and the most the top total can lose."""
         space = self.space
         unit = space.units[u]
@@ -154,7 +168,8 @@ class Branch:
                 continue
             loss = space.items.loss_without(status, scene.prof.hi, [m for m in unit.options if m != c])
             top_loss = max(top_loss, loss)
-            if not self._pruned(test.key(loss), _swap(members, unit.options, c)):
+            keys[c] = test.key(loss)
+            if not self._pruned(keys[c], _swap(members, unit.options, c)):
                 live.append(c)
         return live, top_loss
 

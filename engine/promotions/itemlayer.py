@@ -26,6 +26,7 @@ class Profile:
     hi: list[int]
     x_lo: int
     x_hi: int
+    holder: list[int]  # per line the item in that takes it (-1: none): the best value, ties to the better rank
 
 
 class ItemLayer:
@@ -45,9 +46,11 @@ class ItemLayer:
         """``lo`` and ``hi`` per line for these decisions (items missing from ``status`` are open)."""
         lo: list[int] = []
         hi: list[int] = []
+        holder: list[int] = []
         get = status.get
         for entries in self.by_line:
             top = low = 0
+            held = -1
             for v, c in entries:
                 s = get(c, OPEN)
                 if s == OUT:
@@ -55,11 +58,12 @@ class ItemLayer:
                 if not top:
                     top = v
                 if s == IN:
-                    low = v
+                    low, held = v, c
                     break
             lo.append(low)
             hi.append(top)
-        return Profile(lo, hi, sum(lo), sum(hi))
+            holder.append(held)
+        return Profile(lo, hi, sum(lo), sum(hi), holder)
 
     def loss_without(self, status: dict[int, int], hi: list[int], gone: Iterable[int], keep: int | None = None) -> int:
         """How much ``sum(hi)`` drops if the items ``gone`` are decided out (``keep`` stays available)."""

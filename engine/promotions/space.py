@@ -54,6 +54,7 @@ class Space:
         self.first_step = {o.c: step for o in self.options.values() if (step := _first_step(o)) is not None}
         self.item_group_units = [u for u, unit in enumerate(self.units)
                                  if sum(1 for c in unit.options if cands[c].layer == "item") > 1]
+        self.rank = {c: cands[c].rank for c in pool}
         self.item_groups = {c: g for c in self.items.values if (g := cands[c].promotion.stacking.group)}
 
     def _units(self, pool: list[int]) -> list[Unit]:
@@ -88,8 +89,10 @@ class Space:
                     decided.append(self.options[c])
             else:
                 undecided.append([self.options[c] for c in self.units[u].options if c in self.options and c not in out])
-        return Scene(self.items.profile(status), decided, undecided, self.margin, self.board.fee,
-                     self._stock_safe(decided))
+        scene = Scene(self.items.profile(status), decided, undecided, self.margin, self.board.fee,
+                      self._stock_safe(decided))
+        scene.memo["ins"] = {c for c, s in status.items() if s == IN}
+        return scene
 
     def bound(self, scene: Scene, status: Status, choice: Choice, floor: int) -> tuple[int, int]:
         """(most any completion saves — exactly when >= floor, the item total where reached)."""
@@ -107,25 +110,50 @@ class Space:
         return units
 
     def beaten(self, c: int, scene: Scene) -> bool:
-        """Item c cannot be in: it is strictly beaten on every line by items already in (it would give
-        nothing), or it alone would leave a decided step option (满减, gift, free shipping) below its
-        first threshold (decided options must give something, see ``relax.Scene._one``)."""
+        """Item c cannot usefully be put in at this node: it would take no line (each is held by an item
+        in with a bigger value, or an equal one ranked better) or it would take every line of an item
+        already in (which would then give nothing) — either way the combination is one of the sibling
+        that leaves an item out — or it alone would leave a decided step option (满减, gift, free
+        shipping) below its first threshold (decided options must give something, see
+        ``relax.Scene._one``). An item already in is beaten when it holds no line."""
         if not scene.beaten:
             self._all_beaten(scene)
         return scene.beaten[c]
 
+    def idle(self, scene: Scene) -> bool:
+        """Some item decided in holds no line: it gives nothing, so the node repeats its sibling's combinations."""
+        if not scene.beaten:
+            self._all_beaten(scene)
+        return bool(scene.memo["idle"])
+
     def _all_beaten(self, scene: Scene) -> None:
         """``beaten`` for every item at once (memoised in the scene)."""
-        lo = scene.prof.lo
+        prof = scene.prof
+        lo, holder = prof.lo, prof.holder
+        rank = self.rank
+        held: dict[int, int] = {}
+        for m in holder:
+            if m >= 0:
+                held[m] = held.get(m, 0) + 1
         allowances = self._allowances(scene)
+        idle = False
+        ins = scene.memo["ins"]
         for c, values in self.items.values.items():
-            result = True  # strictly beaten on every line (an equal value may still take the line on rank)
+            if c in ins:
+                scene.beaten[c] = c not in held
+                idle = idle or c not in held
+                continue
+            taken: dict[int, int] = {}  # lines c would take from the items holding them
             whole = 0
             for j, v in values.items():
-                if v >= lo[j]:
-                    result = False
-                if v > lo[j]:
+                m = holder[j]
+                if v > lo[j] or (v == lo[j] and m >= 0 and rank[c] < rank[m]):
+                    taken[m] = taken.get(m, 0) + 1
                     whole += v - lo[j]
+            if not taken:
+                scene.beaten[c] = True
+                continue
+            result = any(m >= 0 and n == held[m] for m, n in taken.items())
             if not result and whole:
                 for lines, allowed in allowances:
                     raised = whole if lines is None else sum(v - lo[j] for j, v in values.items() if v > lo[j] and j in lines)
@@ -133,6 +161,7 @@ class Space:
                         result = True
                         break
             scene.beaten[c] = result
+        scene.memo["idle"] = idle
 
     def _allowances(self, scene: Scene) -> list[tuple[frozenset[int] | None, int]]:
         """Per decided step option: its lines (None: the whole cart) and the most item discount above

@@ -18,7 +18,7 @@ from engine.promotions.itemlayer import OUT
 from engine.promotions.space import Choice, Space, Status
 from engine.promotions.stacking import evaluate
 
-WALK_NODES = 400
+WALK_NODES = 150
 
 
 class Exhausted(Exception):
@@ -57,7 +57,9 @@ class Walk:
             raise Exhausted
 
     def _step(self, order: list[int], k: int, status: Status, choice: Choice, out: frozenset[int]) -> bool:
-        """Decide order[k:]; True once the node is settled (its best is found, or nothing here can win)."""
+        """Decide order[k:]; True once the walk is settled: the first combination in rank order that reaches
+        the target is found, or the incumbent ranks above everything left (later branches rank lower still).
+        A branch that cannot reach the target settles nothing: the walk goes on with the next one."""
         space = self.space
         while k < len(order) and space.unit_of[order[k]] in choice:
             k += 1  # its unit is decided: another member is in, or none
@@ -76,7 +78,7 @@ class Walk:
         out = out | {c}
         if all(m in out for m in space.units[u].options):
             choice = {**choice, u: None}
-        return not self._reaches(status, choice, out, None) or self._step(order, k + 1, status, choice, out)
+        return self._reaches(status, choice, out, None) and self._step(order, k + 1, status, choice, out)
 
     def _hopeful(self, order: list[int], k: int, choice: Choice, out: frozenset[int]) -> bool:
         """Whether the best combination still possible here (every remaining one in) ranks above the incumbent."""
@@ -91,8 +93,8 @@ class Walk:
         space = self.space
         self._tick()
         scene = space.scene(status, choice, out)
-        if c is not None and c in space.items.values and space.beaten(c, scene):
-            return False
+        if c is not None and c in space.items.values and space.idle(scene):
+            return False  # an item in gives nothing: the same combination comes in its sibling
         bound, _ = space.bound(scene, status, choice, self.target[0])
         return (bound, space.units_bound(scene, choice, out)) >= self.target
 
