@@ -131,3 +131,13 @@ def log_in(pg: Page, app_url: str, username: str, password: str) -> None:
     pg.click("#login-submit")
 
 
+
+
+def use_language(pg: Page, locale: str = "zh-CN") -> None:
+    """Switch the UI language (a login adopts the account's language, which another test may have changed)."""
+    pg.click("#language-switch")
+    pg.click(f"#language-{locale}")
+    pg.wait_for_function(
+        "loc => document.documentElement.innerText.length > 0 && "
+        "document.querySelector('#language-switch').innerText.includes(loc === 'en' ? 'English' : '简体中文')",
+        arg=locale)

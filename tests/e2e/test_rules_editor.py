@@ -7,6 +7,7 @@ from playwright.sync_api import Page
 
 from tests.e2e.conftest import log_in as _log_in
 from tests.e2e.conftest import shot as _shot
+from tests.e2e.conftest import use_language
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +25,7 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     pg = page
     _log_in(pg, app_url, "marketer", DEMO_PASSWORD)
     pg.wait_for_selector("#kpi-customers-value", timeout=30_000)
+    use_language(pg, "zh-CN")
     pg.click("#nav-rules")
     pg.wait_for_selector("#rules-empty")
     _shot(pg, "rules_empty.png")
