@@ -10,8 +10,12 @@ from fastapi import FastAPI
 from app.i18n import translate
 from app.nav import SECTIONS
 from app.pages.account_tokens import ACCOUNT_TOKENS_ROUTE, TokensState, account_tokens_page
+from app.pages.checkout_sim import SimulatorState, simulator_page
 from app.pages.dashboard import DashboardState, dashboard_page
 from app.pages.login import login_page
+from app.pages.promotion_editor import PromotionEditorState, promotion_editor_page
+from app.pages.promotions import EDIT_ROUTE as PROMOTION_EDIT_ROUTE
+from app.pages.promotions import SIMULATE_ROUTE, PromotionsListState, promotions_page
 from app.pages.rules import EDIT_ROUTE, RuleEditorState, RulesListState, rule_editor_page, rules_page
 from app.pages.sections import being_built
 from app.pages.settings import SettingsState, settings_page
@@ -38,6 +42,7 @@ def _api() -> FastAPI | None:
 BUILT = {
     "dashboard": (dashboard_page, DashboardState.load),
     "rules": (rules_page, RulesListState.load),
+    "promotions": (promotions_page, PromotionsListState.load),
     "settings": (settings_page, SettingsState.load),
 }
 
@@ -48,6 +53,10 @@ def _add_pages(application: rx.App) -> None:
                          on_load=AuthState.login_page_loaded)
     application.add_page(rule_editor_page, route=EDIT_ROUTE, title=TITLE,
                          on_load=[AuthState.guard("rules"), RuleEditorState.load])
+    application.add_page(promotion_editor_page, route=PROMOTION_EDIT_ROUTE, title=TITLE,
+                         on_load=[AuthState.guard("promotions"), PromotionEditorState.load])
+    application.add_page(simulator_page, route=SIMULATE_ROUTE, title=TITLE,
+                         on_load=[AuthState.guard("promotions"), SimulatorState.load])
     application.add_page(account_tokens_page, route=ACCOUNT_TOKENS_ROUTE, title=TITLE, on_load=TokensState.load)
     for section in SECTIONS:
         if section.key in BUILT:

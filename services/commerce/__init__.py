@@ -4,7 +4,7 @@ Modules (one function per user action; each owns its transaction):
 
 - ``promotions``: create / update (a new immutable version per save) / schedule / pause / resume /
   end / delete / list promotions with budget use; ``effective_status``.
-- ``coupons``: coupon templates, code batches (CSV export), ``claim_coupon``, ``claim_code``.
+- ``coupons``: coupon templates, code batches (list, CSV export), ``claim_coupon``, ``claim_code``.
 - ``pricing``: ``quote_cart`` — server-side prices, live promotions the customer may still use,
   coupons, gift stock and the margin guard, through ``engine.promotions.quote``.
 - ``orders``: ``confirm_order`` (idempotent; budgets, per-customer limits, coupons, gifts and stock
@@ -21,6 +21,7 @@ from services.commerce.coupons import (
     export_batch_csv,
     generate_batch,
     get_coupon_template,
+    list_batches,
     list_coupon_templates,
     update_coupon_template,
 )
@@ -45,7 +46,8 @@ __all__ = [
     "CommerceError", "Conflict", "FieldProblem", "InvalidInput", "NotFound", "cancel_order",
     "claim_code", "claim_coupon", "confirm_order", "create_coupon_template", "create_promotion",
     "customer_coupons", "delete_promotion", "end_promotion", "export_batch_csv", "generate_batch",
-    "get_coupon_template", "get_order", "get_promotion", "list_coupon_templates", "list_promotions",
+    "get_coupon_template", "get_order", "get_promotion", "list_batches", "list_coupon_templates",
+    "list_promotions",
     "pause_promotion", "pay_order", "promotion_versions", "quote_cart", "refresh_statuses",
     "resume_promotion", "schedule_promotion", "update_coupon_template", "update_promotion",
 ]

@@ -199,6 +199,12 @@ def generate_batch(template_code: str, count: int, *, actor: str = ACTOR) -> Bat
     return _batch_view(batch, template_code)
 
 
+def list_batches(*, limit: int = 50) -> list[BatchView]:
+    """The newest generated batches of every template, newest first (at most ``limit``)."""
+    with session_scope() as s:
+        return [_batch_view(b, code) for b, code in repo.list_batches(s, max(1, limit))]
+
+
 def _batch_view(batch: BatchRecord, template_code: str) -> BatchView:
     """Record -> view."""
     return BatchView(batch.id, template_code, batch.size, batch.created_by, batch.created_at)

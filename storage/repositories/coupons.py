@@ -180,6 +180,14 @@ def get_batch(session: Session, template_id: int, batch_id: int) -> BatchRecord 
     return BatchRecord(row.id, row.template_id, row.size, row.created_by, row.created_at)
 
 
+def list_batches(session: Session, limit: int = 50) -> list[tuple[BatchRecord, str]]:
+    """The newest batches (any template) with their template's code, newest first."""
+    rows = session.execute(
+        sa.select(CouponBatch, CouponTemplate.code).join(CouponTemplate, CouponTemplate.id == CouponBatch.template_id)
+        .order_by(CouponBatch.id.desc()).limit(limit)).all()
+    return [(BatchRecord(b.id, b.template_id, b.size, b.created_by, b.created_at), code) for b, code in rows]
+
+
 def batch_coupons(session: Session, batch_id: int) -> list[CouponRecord]:
     """The coupons of a batch, in code order."""
     rows = session.scalars(sa.select(Coupon).where(Coupon.batch_id == batch_id).order_by(Coupon.code))

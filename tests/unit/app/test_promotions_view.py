@@ -1,0 +1,410 @@
+"""The Promotions pages' view helpers: list rows, the editor form <-> service input, quotes as rows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from app import promotions_view as view
+from app.i18n import translate
+from engine.promotions import Quote
+from services.commerce.errors import FieldProblem
+from services.commerce.pricing import CartQuote, CouponProblem, Withheld
+from services.commerce.promotions import PromotionView, engine_definition
+
+NOW = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+
+
+def _promotion(**over: Any) -> PromotionView:
+    """A live 满300减50 with an amount budget, a quarter used."""
+    base = PromotionView(
+        code="MJ300", name="满300减50", status="live", stored_status="scheduled", version=2,
+        definition={"id": "MJ300", "name": "满300减50", "type": "threshold_off",
+                    "params": {"tiers": [{"threshold": "300.00", "off": "50.00"}], "repeat": False},
+                    "stacking": {"exclusive": False, "group": "manjian", "priority": 3},
+                    "scope": {"categories": ["TEA-GREEN"], "skus": ["YX-1"], "exclude_skus": ["YX-2"]},
+                    "condition": {"==": [{"var": "customer.is_new"}, True]}, "coupon_code": None,
+                    "starts_at": "2026-11-01T00:00:00+08:00", "ends_at": "2026-11-12T00:00:00+08:00"},
+        budget_amount=Decimal("1000.00"), budget_uses=None, used_amount=Decimal("250.00"), used_uses=7,
+        budget_used_pct=Decimal("25.0"), per_customer_limit=2,
+        starts_at=datetime(2026, 10, 31, 16, 0, tzinfo=UTC), ends_at=datetime(2026, 11, 11, 16, 0, tzinfo=UTC),
+        created_by="marketer", created_at=NOW, updated_at=NOW,
+    )
+    return replace(base, **over)
+
+
+# ---------------------------------------------------------------- list
+
+
+def test_a_live_promotion_row_shows_status_colour_schedule_budget_bar_and_deal() -> None:
+    row = view.list_row(_promotion())
+    assert row["status"] == "live" and row["status_color"] == "green"
+    assert (row["starts"], row["ends"]) == ("2026-11-01 00:00", "2026-11-12 00:00")
+    assert row["budget_pct"] == "25.0%" and row["budget_width"] == "25.0%"
+    assert row["budget_fill"] == "var(--green-9)"
+    assert row["budget_amount"] == "¥250.00 / ¥1,000.00"
+    assert row["uses"] == "7"
+    assert (row["zh-CN"], row["en"]) == ("满300减50", "¥50 off ¥300+")
+    assert all(isinstance(v, str) for v in row.values())
+
+
+def test_a_promotion_without_budget_has_no_bar_and_counts_uses_against_a_use_budget() -> None:
+    free = view.list_row(_promotion(budget_amount=None, budget_used_pct=None))
+    assert free["budget_pct"] == "" and free["budget_amount"] == ""
+    capped = view.list_row(_promotion(budget_amount=None, budget_uses=8, budget_used_pct=Decimal("87.5")))
+    assert capped["uses"] == "7 / 8"
+    assert capped["budget_fill"] == "var(--amber-9)"
+    spent = view.list_row(_promotion(budget_used_pct=Decimal("100.0")))
+    assert spent["budget_fill"] == "var(--red-9)" and spent["budget_width"] == "100%"
+
+
+@pytest.mark.parametrize(("status", "colour", "allowed"), [
+    ("draft", "gray", {"can_publish"}),
+    ("scheduled", "blue", {"can_pause", "can_end"}),
+    ("live", "green", {"can_pause", "can_end"}),
+    ("paused", "amber", {"can_resume", "can_end"}),
+    ("ended", "gray", set()),
+])
+def test_row_actions_and_colour_follow_the_status(status: str, colour: str, allowed: set[str]) -> None:
+    row = view.list_row(_promotion(status=status))
+    flags = {k for k in ("can_publish", "can_pause", "can_resume", "can_end") if row[k] == "1"}
+    assert flags == allowed
+    assert row["status_color"] == colour
+
+
+def _rows() -> list[dict[str, str]]:
+    """Three promotions of different statuses, budgets and uses."""
+    return [
+        view.list_row(_promotion(code="A-DRAFT", name="夏日冷萃", status="draft", used_uses=0,
+                                 budget_used_pct=None, budget_amount=None)),
+        view.list_row(_promotion(code="B-LIVE", name="满300减50", status="live", used_uses=40)),
+        view.list_row(_promotion(code="C-END", name="双11 满400减80", status="ended", used_uses=9,
+                                 budget_used_pct=Decimal("90.0"))),
+    ]
+
+
+def test_rows_filter_by_status_chip_and_by_name_or_code() -> None:
+    rows = _rows()
+    assert [r["code"] for r in view.filter_rows(rows, "live", "")] == ["B-LIVE"]
+    assert [r["code"] for r in view.filter_rows(rows, "", "满")] == ["B-LIVE", "C-END"]
+    assert [r["code"] for r in view.filter_rows(rows, "", "c-e")] == ["C-END"]
+    assert view.filter_rows(rows, "paused", "") == []
+
+
+def test_rows_sort_by_budget_uses_and_status_and_keep_the_service_order_otherwise() -> None:
+    rows = _rows()
+    assert [r["code"] for r in view.sort_rows(rows, "budget", True)] == ["C-END", "B-LIVE", "A-DRAFT"]
+    assert [r["code"] for r in view.sort_rows(rows, "uses", False)] == ["A-DRAFT", "C-END", "B-LIVE"]
+    assert [r["code"] for r in view.sort_rows(rows, "status", False)] == ["B-LIVE", "A-DRAFT", "C-END"]
+    assert [r["code"] for r in view.sort_rows(rows, "nonsense", False)] == ["A-DRAFT", "B-LIVE", "C-END"]
+
+
+def test_status_chips_count_every_status_and_all() -> None:
+    counts = view.status_counts(_rows())
+    assert counts == {"": "3", "draft": "1", "scheduled": "0", "live": "1", "paused": "0", "ended": "1"}
+
+
+# ---------------------------------------------------------------- editor
+
+
+def _values(kind: str, **form: str) -> view.EditorValues:
+    """A new promotion of one type with the given form fields."""
+    values = view.EditorValues()
+    values.form.update({"code": "P1", "name": "测试活动", "type": kind, **form})
+    return values
+
+
+def test_a_threshold_form_becomes_the_service_input_with_shanghai_times() -> None:
+    values = _values("threshold_off", starts_at="2026-11-11T00:00", ends_at="2026-11-12T00:00",
+                     budget_amount="5000", budget_uses="100", per_customer_limit="1", group="manjian",
+                     priority="2", exclusive="0")
+    values.tiers = [{"threshold": "300", "off": "50"}, {"threshold": "600", "off": "120"}]
+    values.categories = ["TEA-GREEN"]
+    payload, errors = view.to_payload(values)
+    assert errors == {}
+    d = payload["definition"]
+    assert d["params"] == {"tiers": [{"threshold": "300", "off": "50"}, {"threshold": "600", "off": "120"}],
+                           "repeat": False}
+    assert d["starts_at"] == "2026-11-11T00:00:00+08:00" and d["ends_at"] == "2026-11-12T00:00:00+08:00"
+    assert d["scope"] == {"categories": ["TEA-GREEN"]}
+    assert d["stacking"] == {"exclusive": False, "group": "manjian", "priority": 2}
+    assert d["coupon_code"] is None and d["condition"] is None
+    assert (payload["budget_amount"], payload["budget_uses"], payload["per_customer_limit"]) == ("5000", 100, 1)
+    assert engine_definition("P1", "测试活动", d)[2] == []
+
+
+@pytest.mark.parametrize(("kind", "form", "params"), [
+    ("percent_off", {"percent": "20", "max_off": "100"}, {"percent": "20", "max_off": "100"}),
+    ("fixed_price", {"price": "9.90"}, {"price": "9.90"}),
+    ("buy_x_get_y", {"buy": "1", "get": "1", "get_percent_off": "50"}, {"buy": 1, "get": 1, "get_percent_off": "50"}),
+    ("gift", {"gift_sku": "TOTE", "gift_qty": "2", "threshold": "500", "gift_value": "39", "gift_cost": "12"},
+     {"gift_sku": "TOTE", "gift_qty": 2, "threshold": "500", "gift_value": "39", "gift_cost": "12"}),
+    ("free_shipping", {"threshold": "99"}, {"threshold": "99"}),
+    ("free_shipping", {}, {}),
+])
+def test_each_type_reads_only_its_own_parameters_and_the_engine_accepts_them(
+        kind: str, form: dict[str, str], params: dict[str, Any]) -> None:
+    payload, errors = view.to_payload(_values(kind, **form))
+    assert errors == {}
+    assert payload["definition"]["params"] == params
+    assert engine_definition("P1", "测试活动", payload["definition"])[2] == []
+
+
+def test_a_coupon_code_and_a_condition_are_passed_on() -> None:
+    values = _values("percent_off", percent="20", coupon_code=" VIP8 ", exclusive="1")
+    values.condition = {"==": [{"var": "customer.tier"}, "gold"]}
+    d = view.to_payload(values)[0]["definition"]
+    assert d["coupon_code"] == "VIP8"
+    assert d["condition"] == {"==": [{"var": "customer.tier"}, "gold"]}
+    assert d["stacking"]["exclusive"] is True
+
+
+def test_missing_and_malformed_fields_are_reported_before_the_service_is_called() -> None:
+    values = _values("threshold_off", code="", name=" ", budget_uses="1.5", starts_at="tomorrow", max_off="abc")
+    values.tiers = [{"threshold": "300", "off": ""}]
+    errors = view.to_payload(values)[1]
+    assert errors == {"code": "promo.err_required", "name": "promo.err_required", "tiers": "promo.err_required",
+                      "max_off": "promo.err_number", "budget_uses": "promo.err_integer",
+                      "starts_at": "promo.err_datetime"}
+    assert view.local_errors({"code": "promo.err_required"}, "en") == {"code": "Required"}
+    gift = view.to_payload(_values("gift"))[1]
+    assert gift == {"gift_sku": "promo.err_required"}
+    assert view.to_payload(_values("percent_off"))[1] == {"percent": "promo.err_required"}
+
+
+def test_a_saved_promotion_opens_in_the_form_and_saves_back_unchanged() -> None:
+    saved = _promotion()
+    values = view.form_from_promotion(saved)
+    assert values.form["code"] == "MJ300" and values.form["type"] == "threshold_off"
+    assert values.tiers == [{"threshold": "300", "off": "50"}]
+    assert values.form["starts_at"] == "2026-11-01T00:00" and values.form["ends_at"] == "2026-11-12T00:00"
+    assert (values.form["budget_amount"], values.form["per_customer_limit"]) == ("1000", "2")
+    assert (values.form["group"], values.form["priority"]) == ("manjian", "3")
+    assert (values.categories, values.skus, values.exclude_skus) == (["TEA-GREEN"], ["YX-1"], ["YX-2"])
+    payload, errors = view.to_payload(values)
+    assert errors == {}
+    again = engine_definition("MJ300", "满300减50", payload["definition"])[1]
+    original = engine_definition("MJ300", "满300减50", saved.definition)[1]
+    assert again is not None and again == original
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    ("code", "code"), ("budget_amount", "budget_amount"), ("definition.params.tiers.0.off", "tiers"),
+    ("definition.params.percent", "percent"), ("definition.params", "params"),
+    ("definition.condition.and[0]", "condition"), ("definition.scope.skus", "scope"),
+    ("definition.stacking.group", "group"), ("definition.starts_at", "starts_at"), ("definition", "form"),
+    ("body", "form"),
+])
+def test_service_problems_map_to_the_field_that_caused_them(path: str, field: str) -> None:
+    assert view.field_for(path) == field
+
+
+def test_service_messages_are_shown_in_the_ui_language_next_to_their_fields() -> None:
+    problems = [FieldProblem("definition.params.percent", "Input should be less than or equal to 100"),
+                FieldProblem("definition", "Value error, ends_at must be after starts_at"),
+                FieldProblem("definition.params", "Value error, a higher threshold must not take less off than a lower one"),
+                FieldProblem("code", "String should match pattern '^[A-Za-z0-9][A-Za-z0-9_.-]*$'"),
+                FieldProblem("definition.params.tiers.0.threshold", "Input should be greater than or equal to 0")]
+    zh = view.field_errors(problems, "zh-CN")
+    assert zh == {"percent": "不能大于 100", "ends_at": "结束时间要晚于开始时间",
+                  "params": "门槛越高减得不能越少，请检查阶梯",
+                  "code": translate("promo.err_code_pattern", "zh-CN"), "tiers": "不能小于 0"}
+    assert view.field_errors(problems[:1], "en") == {"percent": "Must be at most 100"}
+
+
+def test_an_unknown_service_message_is_shown_as_given_without_the_pydantic_prefix() -> None:
+    assert view.message_for("Value error, something new", "zh-CN") == "something new"
+
+
+@pytest.mark.parametrize(("kind", "params", "zh", "en"), [
+    ("threshold_off", {"tiers": [{"threshold": "600", "off": "120"}, {"threshold": "300", "off": "50"}]},
+     "满300减50，满600减120", "¥50 off ¥300+; ¥120 off ¥600+"),
+    ("threshold_off", {"tiers": [{"threshold": "200", "off": "30"}], "repeat": True}, "每满200减30",
+     "¥30 off every ¥200"),
+    ("percent_off", {"percent": "20"}, "8折", "20% off"),
+    ("percent_off", {"percent": "15"}, "8.5折", "15% off"),
+    ("fixed_price", {"price": "9.9"}, "特价¥9.9", "Now ¥9.9"),
+    ("buy_x_get_y", {"buy": 2, "get": 1}, "买2送1", "Buy 2 get 1 free"),
+    ("buy_x_get_y", {"buy": 1, "get": 1, "get_percent_off": "50"}, "买1件，另1件5折", "Buy 1, get 1 at 50% off"),
+    ("gift", {"gift_sku": "TOTE", "gift_qty": 1, "threshold": "500"}, "满500赠TOTE×1", "Free TOTE × 1 over ¥500"),
+    ("gift", {"gift_sku": "TOTE"}, "下单即赠TOTE×1", "Free TOTE × 1 with every order"),
+    ("free_shipping", {"threshold": "99"}, "满99包邮", "Free shipping over ¥99"),
+    ("free_shipping", {}, "全场包邮", "Free shipping on every order"),
+    ("percent_off", {"percent": ""}, "", ""),
+])
+def test_the_deal_reads_like_a_marketer_wrote_it(kind: str, params: dict[str, Any], zh: str, en: str) -> None:
+    assert view.deal_summary(kind, params) == {"zh-CN": zh, "en": en}
+
+
+def test_the_editor_summary_follows_the_form_as_it_is_typed() -> None:
+    values = _values("threshold_off")
+    values.tiers = [{"threshold": "300", "off": "50"}, {"threshold": "", "off": ""}]
+    assert view.deal_summary("threshold_off", view.form_params(values))["zh-CN"] == "满300减50"
+
+
+def test_the_percentage_hint_speaks_in_zhe_in_chinese_and_in_what_customers_pay_in_english() -> None:
+    assert view.percent_hint("20", "zh-CN") == "相当于打8折"
+    assert view.percent_hint("20", "en") == "Customers pay 80% of the price"
+    assert view.percent_hint("abc", "zh-CN") == view.percent_hint("100", "zh-CN") == ""
+
+
+def test_the_scope_summary_counts_categories_products_and_exclusions() -> None:
+    assert view.scope_summary(0, 0, 0) == {"zh-CN": "全场商品", "en": "All products"}
+    assert view.scope_summary(2, 3, 1) == {"zh-CN": "2个品类 · 3个商品，排除1个商品",
+                                           "en": "2 categories · 3 products; 1 products excluded"}
+
+
+def test_conditions_offer_only_fields_checkout_knows_in_both_languages() -> None:
+    fields = view.condition_fields()
+    names = {f["name"] for f in fields["zh-CN"]}
+    assert names == set(view.CONDITION_FIELDS)
+    assert {f["name"] for f in fields["en"]} == names
+    tier = next(f for f in fields["zh-CN"] if f["name"] == "customer.tier")
+    assert {"name": "gold", "label": "金卡会员"} in tier["values"]
+
+
+def test_a_condition_wrapped_by_the_builder_is_the_same_condition() -> None:
+    rule = {"in": [{"var": "cart.channel"}, ["online", "store"]]}
+    assert view.same_condition({"and": [rule]}, rule)
+    assert view.same_condition(None, {}) and view.same_condition({"and": []}, None) is False
+    assert not view.same_condition({"and": [rule, rule]}, rule)
+    assert not view.same_condition(None, rule)
+
+
+def test_categories_are_offered_as_leaves_labelled_with_their_parent() -> None:
+    cats = [SimpleNamespace(code="TEA", name_zh="茶叶", name_en="Tea", parent_code=None),
+            SimpleNamespace(code="TEA-GREEN", name_zh="绿茶", name_en="Green tea", parent_code="TEA")]
+    assert view.category_options(cats) == [{"code": "TEA-GREEN", "zh-CN": "茶叶 / 绿茶", "en": "Tea / Green tea"}]
+
+
+# ---------------------------------------------------------------- coupon templates
+
+
+def test_a_template_row_shows_window_stock_and_limits_as_text() -> None:
+    rec = SimpleNamespace(code="D11-50", name="双11 满299减50券", promotion_code="Q-D11", claimed=7, stock=20000,
+                          claim_starts_at=datetime(2026, 10, 19, 16, 0, tzinfo=UTC), claim_ends_at=None,
+                          per_customer_limit=None, valid_days=7)
+    row = view.template_row(rec, {"Q-D11": "双11 满299减50"})
+    assert row == {"code": "D11-50", "name": "双11 满299减50券", "promotion_code": "Q-D11",
+                   "promotion_name": "双11 满299减50",
+                   "claim_starts": "2026-10-20 00:00", "claim_ends": "", "stock": "20,000", "claimed": "7",
+                   "per_customer_limit": "", "valid_days": "7"}
+
+
+def test_a_template_form_becomes_the_service_input_with_the_promotions_kind() -> None:
+    form = {**view.TEMPLATE_DEFAULTS, "code": "VIP8-T", "name": "会员8折券", "promotion_code": "VIP8",
+            "claim_ends_at": "2026-12-31T23:59", "stock": "500"}
+    payload, errors = view.template_payload(form, {"VIP8": "percent_off"})
+    assert errors == {}
+    assert payload == {"code": "VIP8-T", "name": "会员8折券", "promotion_code": "VIP8", "kind": "percent_off",
+                       "claim_starts_at": None, "claim_ends_at": "2026-12-31T23:59:00+08:00", "stock": 500,
+                       "per_customer_limit": 1, "valid_days": 7}
+    _, missing = view.template_payload({**view.TEMPLATE_DEFAULTS, "stock": "many"}, {})
+    assert missing == {"code": "promo.err_required", "name": "promo.err_required",
+                       "promotion_code": "promo.err_required", "stock": "promo.err_integer"}
+
+
+def test_batch_rows_and_file_names() -> None:
+    batch = SimpleNamespace(id=4, template_code="D11/50", size=100, created_by="marketer",
+                            created_at=datetime(2026, 11, 1, 2, 30, tzinfo=UTC))
+    assert view.batch_row(batch) == {"id": "4", "template_code": "D11/50", "size": "100",
+                                     "when": "2026-11-01 10:30", "by": "marketer"}
+    assert view.batch_filename("D11/50", 4) == "coupons-D11_50-batch4.csv"
+
+
+# ---------------------------------------------------------------- simulator
+
+
+def test_the_cart_keeps_one_line_per_sku_and_totals_at_list_price() -> None:
+    tea = {"sku": "YX-TEA-1", "name": "西湖龙井", "price": "¥1,318.00"}
+    cup = {"sku": "YX-CUP-1", "name": "杯", "price": "¥29.90"}
+    lines = view.add_line(view.add_line([], tea, 1), cup, 2)
+    lines = view.add_line(lines, tea, 1)
+    assert [(ln["sku"], ln["qty"]) for ln in lines] == [("YX-TEA-1", "2"), ("YX-CUP-1", "2")]
+    assert view.cart_total(lines) == "¥2,695.80"
+    assert [ln["amount"] for ln in view.cart_lines_view(lines)] == ["¥2,636.00", "¥59.80"]
+    assert [ln["sku"] for ln in view.set_qty(lines, "YX-TEA-1", 0)] == ["YX-CUP-1"]
+    assert view.set_qty(lines, "YX-CUP-1", 5)[1]["qty"] == "5"
+
+
+def test_coupon_codes_are_trimmed_upper_cased_and_not_repeated() -> None:
+    assert view.add_code(["VIP8"], " vip8 ") == ["VIP8"]
+    assert view.add_code(["VIP8"], "new10") == ["VIP8", "NEW10"]
+    assert view.add_code([], "  ") == []
+
+
+def test_a_customer_option_shows_code_tier_in_both_languages_and_orders() -> None:
+    customer = SimpleNamespace(id=12, code="C000012", name="张*", orders_count=3, tier="gold", tags=("vip", "tea"))
+    option = view.customer_option(customer, view.tier_labels([SimpleNamespace(value="gold", zh="金卡会员", en="Gold")]))
+    assert option == {"id": "12", "code": "C000012", "name": "张*", "orders": "3", "tier_zh": "金卡会员",
+                      "tier_en": "Gold", "tags": "vip, tea"}
+
+
+def _quote() -> CartQuote:
+    """A ¥318 cart: 满300减50 then an 8折 coupon on ¥268, shipping ¥10; a 满500 gift missed; alternatives."""
+    q = Quote.model_validate({
+        "subtotal": "318.00", "discount": "103.60", "shipping_fee": "10.00", "shipping": "10.00", "total": "224.40",
+        "saving": "103.60", "gift_value": "0.00",
+        "lines": [{"line": 0, "sku": "YX-TEA-1", "qty": 1, "amount": "318.00", "discount": "103.60",
+                   "total": "214.40"},
+                  {"line": 1, "sku": "YX-CUP-1", "qty": 1, "amount": "0.00", "discount": "0.00", "total": "0.00"}],
+        "applied": [
+            {"promotion_id": "MJ300", "name": "满300减50", "type": "threshold_off", "layer": "order",
+             "discount": "50.00", "lines": [{"line": 0, "sku": "YX-TEA-1", "amount": "50.00"}],
+             "messages": {"zh-CN": "满300减50：优惠¥50.00", "en": "满300减50: ¥50.00 off"}},
+            {"promotion_id": "VIP8", "name": "会员8折券", "type": "percent_off", "layer": "coupon",
+             "discount": "53.60", "lines": [{"line": 0, "sku": "YX-TEA-1", "amount": "53.60"}],
+             "messages": {"zh-CN": "会员8折券：优惠¥53.60", "en": "会员8折券: ¥53.60 off"}}],
+        "gifts": [{"promotion_id": "GIFT", "sku": "TOTE", "qty": 1, "value": "39.00"}],
+        "not_applied": [{"promotion_id": "GIFT500", "name": "满500赠帆布袋", "reason": "threshold_not_reached",
+                         "messages": {"zh-CN": "满500赠帆布袋：未达到门槛¥500.00，还差¥182.00",
+                                      "en": "满500赠帆布袋: ¥182.00 short of ¥500.00"}}],
+        "nudges": [{"promotion_id": "GIFT500", "shortfall": "182.00", "reward": "满500赠TOTE×1",
+                    "messages": {"zh-CN": "再买¥182.00享满500赠TOTE×1", "en": "add ¥182.00 more for a free TOTE"}}],
+        "combination": ["MJ300", "VIP8"],
+        "alternatives": [{"promotion_ids": ["VIP8"], "saving": "63.60", "discount": "63.60",
+                          "refused_by_margin": False},
+                         {"promotion_ids": ["MJ300", "DEEP"], "saving": "150.00", "discount": "150.00",
+                          "refused_by_margin": True}],
+        "min_margin": "0", "optimal": True, "nodes": 5,
+    })
+    return CartQuote(q, [Withheld("SPENT", "budget_exhausted")], [CouponProblem("nope1", "unknown")], {})
+
+
+def test_a_quote_becomes_totals_lines_applied_gifts_reasons_nudges_and_alternatives() -> None:
+    rows = view.quote_rows(_quote(), {"YX-TEA-1": "西湖龙井", "TOTE": "帆布袋"},
+                           {"DEEP": "全场5折", "SPENT": "清仓特卖"})
+    assert rows.totals["subtotal"] == "¥318.00" and rows.totals["discount"] == "¥103.60"
+    assert rows.totals["shipping"] == "¥10.00" and rows.totals["total"] == "¥224.40"
+    assert rows.totals["combination"] == "满300减50 + 会员8折券"
+    assert [(ln["name"], ln["discount"], ln["has_discount"]) for ln in rows.lines] == [
+        ("西湖龙井", "¥103.60", "1"), ("YX-CUP-1", "¥0.00", "0")]
+    assert [(a["name"], a["discount"], a["layer"]) for a in rows.applied] == [
+        ("满300减50", "¥50.00", "order"), ("会员8折券", "¥53.60", "coupon")]
+    assert rows.applied[1]["zh-CN"] == "会员8折券：优惠¥53.60"
+    assert rows.gifts == [{"sku": "TOTE", "name": "帆布袋", "qty": "1", "value": "¥39.00", "promotion": "GIFT"}]
+    assert [(n["reason"], n["zh-CN"]) for n in rows.not_applied] == [
+        ("threshold_not_reached", "满500赠帆布袋：未达到门槛¥500.00，还差¥182.00"),
+        ("budget_exhausted", "清仓特卖：活动预算已用完"),
+        ("coupon_unknown", "券码 nope1：不存在")]
+    assert rows.not_applied[2]["en"] == "Code nope1: doesn't exist"
+    assert rows.nudges == [{"id": "GIFT500", "shortfall": "¥182.00", "zh-CN": "再买¥182.00享满500赠TOTE×1",
+                            "en": "add ¥182.00 more for a free TOTE"}]
+    assert rows.alternatives == [
+        {"names": "会员8折券", "saving": "¥63.60", "discount": "¥63.60", "gap": "¥40.00", "refused": "0"},
+        {"names": "满300减50 + 全场5折", "saving": "¥150.00", "discount": "¥150.00", "gap": "-¥46.40",
+         "refused": "1"}]
+
+
+@pytest.mark.parametrize("key", [f"sim.withheld_{r}" for r in view._WITHHELD]
+                         + [f"sim.coupon_{r}" for r in view._COUPON_PROBLEMS]
+                         + [f"promo.status_{s}" for s in view.STATUSES] + [f"promo.type_{k}" for k in view.TYPES]
+                         + [f"promo.done_{a}" for a in ("publish", "pause", "resume", "end")]
+                         + [f"sim.layer_{k}" for k in ("item", "order", "coupon", "shipping")])
+def test_every_key_built_at_run_time_exists_in_both_languages(key: str) -> None:
+    assert translate(key, "zh-CN") != translate(key, "en")
