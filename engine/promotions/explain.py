@@ -64,10 +64,11 @@ def verdicts(board: Board, search: Search, alone: dict[int, Outcome]) -> dict[in
     winner = search.winner
     result: dict[int, Verdict] = {}
     held = {j: v for m in winner.members if board.candidates[m].layer == "item" for j, v in winner.taken.get(m, {}).items()}
+    rivals = _rivals(board, winner)
     for c, cand in enumerate(board.candidates):
         if c in winner.members:
             continue
-        other = _conflict(board, winner, c)
+        other = _conflict(board, rivals, c)
         if other is not None:
             entry = not_applied(cand.promotion, "excluded_by_stacking", {"other": other})
             result[c] = Verdict(entry, None)
@@ -82,14 +83,31 @@ def verdicts(board: Board, search: Search, alone: dict[int, Outcome]) -> dict[in
     return result
 
 
-def _conflict(board: Board, winner: Outcome, c: int) -> str | None:
-    """The name of a winning member that cannot be combined with candidate c, if any."""
-    mine = board.candidates[c].promotion.stacking
+def _rivals(board: Board, winner: Outcome) -> tuple[str | None, str | None, dict[str, str]]:
+    """The winner's stacking facts: the first member's name, an exclusive member's name, and a member's
+    name per stacking group."""
+    first = exclusive = None
+    groups: dict[str, str] = {}
     for m in winner.members:
-        theirs = board.candidates[m].promotion.stacking
-        if mine.exclusive or theirs.exclusive or (mine.group and mine.group == theirs.group):
-            return display_name(board.candidates[m].promotion)
-    return None
+        stacking = board.candidates[m].promotion.stacking
+        name = display_name(board.candidates[m].promotion)
+        first = first or name
+        if stacking.exclusive and exclusive is None:
+            exclusive = name
+        if stacking.group and stacking.group not in groups:
+            groups[stacking.group] = name
+    return first, exclusive, groups
+
+
+def _conflict(board: Board, rivals: tuple[str | None, str | None, dict[str, str]], c: int) -> str | None:
+    """The name of a winning member that cannot be combined with candidate c, if any."""
+    first, exclusive, groups = rivals
+    mine = board.candidates[c].promotion.stacking
+    if mine.exclusive:
+        return first
+    if exclusive is not None:
+        return exclusive
+    return groups.get(mine.group) if mine.group else None
 
 
 def _trial_reason(board: Board, c: int, trial: Outcome, alone: Outcome) -> NotApplied:

@@ -145,6 +145,18 @@ class Scene:
             ship_max = ship_max or any(f.o.kind == "free_shipping" and reached(f.o, f.o.full - f.lo) for f in frames)
             self._add_term(frames)
         self.gs_max = self.gift_max + (fee if ship_max else 0)
+        self.ceiling = self._ceiling()
+
+    def _ceiling(self) -> int:
+        """Most any piece can save whatever X: the margin cap lowered by the cost of the decided gifts
+        given, plus their value, plus every other gift and the shipping at most."""
+        given = [(f.o.gift, f.o.prep.gift_cost * f.o.prep.gift_qty) for f in self.decided
+                 if f.o.kind == "gift" and reached(f.o, f.o.full - f.lo)]
+        if len(given) > 3:
+            return self.cap + self.gs_max
+        rest = self.gs_max - sum(v for v, _ in given)
+        return rest + max(self.margin.cap(sum(c for _, c in sub)) + sum(v for v, _ in sub)
+                          for k in range(len(given) + 1) for sub in combinations(given, k))
 
     def _frame(self, o: Option, cache: dict[tuple[int, ...], tuple[int, int]],
                exact_orders: list[tuple[Option, int, int, int]] | tuple) -> _Frame:
@@ -424,7 +436,7 @@ class Scene:
         ``top_reachable``: x_hi itself is reachable, so a best found there needs no bitset.
         """
         prof = self.prof
-        best, where, depth = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo))
+        best, where, depth = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo), bits_for is None)
         if best < floor or bits_for is None or prof.x_hi == prof.x_lo or (top_reachable and where == prof.x_hi):
             return best, where
         if best - floor > NEAR:  # the reachable totals only close small gaps: not worth it this far above
@@ -437,9 +449,11 @@ class Scene:
         low = _reachable_low(bits, prof.x_hi, window)
         return self._scan(floor, high, low)[:2]
 
-    def _scan(self, floor: int, high: Reach, low: Reach) -> tuple[int, int, int]:
+    def _scan(self, floor: int, high: Reach, low: Reach, exact: bool = True) -> tuple[int, int, int]:
         """Walk the pieces downwards from x_hi; each is evaluated at its highest reachable total.
 
+        ``exact``: the totals are the reachable ones, so the walk may stop at the ceiling; a first, continuous
+        walk goes on to measure the depth the reachable totals must cover.
         Returns (bound, total where reached, how far below x_hi the walk went).
         """
         x_lo, x_hi = self.prof.x_lo, self.prof.x_hi
@@ -457,7 +471,7 @@ class Scene:
                 best, where = value, at
                 self.capped = self.piece_capped
             cap = self.majorant(x, p)
-            if cap <= best or cap < floor or p.delta >= BIG:
+            if cap <= best or cap < floor or p.delta >= BIG or (exact and best >= self.ceiling):
                 break
             x -= p.delta
         return best, where, depth

@@ -92,6 +92,7 @@ class Space:
         scene = Scene(self.items.profile(status), decided, undecided, self.margin, self.board.fee,
                       self._stock_safe(decided))
         scene.memo["ins"] = {c for c, s in status.items() if s == IN}
+        scene.memo["outs"] = {c for c, s in status.items() if s == OUT}
         return scene
 
     def bound(self, scene: Scene, status: Status, choice: Choice, floor: int) -> tuple[int, int]:
@@ -122,9 +123,12 @@ class Space:
 
     def idle(self, scene: Scene) -> bool:
         """Some item decided in holds no line: it gives nothing, so the node repeats its sibling's combinations."""
-        if not scene.beaten:
-            self._all_beaten(scene)
-        return bool(scene.memo["idle"])
+        ins = scene.memo["ins"]
+        if not ins:
+            return False
+        held = set(scene.prof.holder)
+        values = self.items.values
+        return any(c not in held for c in ins if c in values)
 
     def _all_beaten(self, scene: Scene) -> None:
         """``beaten`` for every item at once (memoised in the scene)."""
@@ -136,12 +140,11 @@ class Space:
             if m >= 0:
                 held[m] = held.get(m, 0) + 1
         allowances = self._allowances(scene)
-        idle = False
         ins = scene.memo["ins"]
+        outs = scene.memo["outs"]
         for c, values in self.items.values.items():
-            if c in ins:
+            if c in ins or c in outs:
                 scene.beaten[c] = c not in held
-                idle = idle or c not in held
                 continue
             taken: dict[int, int] = {}  # lines c would take from the items holding them
             whole = 0
@@ -161,7 +164,6 @@ class Space:
                         result = True
                         break
             scene.beaten[c] = result
-        scene.memo["idle"] = idle
 
     def _allowances(self, scene: Scene) -> list[tuple[frozenset[int] | None, int]]:
         """Per decided step option: its lines (None: the whole cart) and the most item discount above

@@ -61,10 +61,14 @@ class Board:
     subtotal: int = 0  # sum of the line amounts at list price
     cost_total: int = 0  # sum of the line costs
     margin_factor: tuple[int, int] = (1, 1)  # 1 + min_margin as numerator, denominator
+    ranks: list[int] = field(default_factory=list)  # candidate -> rank
+    layers: list[str] = field(default_factory=list)  # candidate -> layer
 
     def __post_init__(self) -> None:
         self.subtotal, self.cost_total = sum(self.amounts), sum(self.costs)
         self.margin_factor = (1 + self.min_margin).as_integer_ratio()
+        self.ranks = [cand.rank for cand in self.candidates]
+        self.layers = [cand.layer for cand in self.candidates]
 
 
 @dataclass
@@ -134,11 +138,11 @@ def discount_total(board: Board, cand: Candidate, amounts: list[int], base: int)
 
 def evaluate(board: Board, combo: tuple[int, ...] | list[int]) -> Outcome:
     """Price the cart with exactly these candidates (indices into ``board.candidates``)."""
-    cands = board.candidates
-    members = sorted(combo, key=lambda c: cands[c].rank)
+    members = sorted(combo, key=board.ranks.__getitem__)
     by_layer: dict[str, list[int]] = {"item": [], "order": [], "coupon": [], "shipping": []}
+    layers = board.layers
     for c in members:
-        by_layer[cands[c].layer].append(c)
+        by_layer[layers[c]].append(c)
     cur = list(board.amounts)
     taken: dict[int, dict[int, int]] = {}
     bases: dict[int, int] = {}
@@ -238,19 +242,29 @@ def _finish(
 ) -> Outcome:
     """Totals, margin guard, the canonical member set and the ranking key."""
     discount = board.subtotal - sum(cur)
-    gift_cost = sum(board.candidates[c].prep.gift_cost * q for c, (_, q, _) in gifts.items())
-    contributing = tuple(sorted(c for c in members if taken.get(c) or c in gifts or c == shipping_by))
+    ranks = board.ranks
+    giving = [c for c in members if c in taken or c in gifts or c == shipping_by]  # in rank order
+    if gifts:
+        cands = board.candidates
+        gift_cost = sum(cands[c].prep.gift_cost * q for c, (_, q, _) in gifts.items())
+        gift_value = sum(v for _, _, v in gifts.values())
+        gift_units = sum(q for _, q, _ in gifts.values())
+    else:
+        gift_cost = gift_value = gift_units = 0
+    shipping_off = board.fee if shipping_by is not None else 0
     outcome = Outcome(
-        members=contributing,
+        members=tuple(sorted(giving)),
         discount=discount,
-        shipping_off=board.fee if shipping_by is not None else 0,
-        gift_value=sum(v for _, _, v in gifts.values()),
+        shipping_off=shipping_off,
+        gift_value=gift_value,
         gift_cost=gift_cost,
-        gift_units=sum(q for _, q, _ in gifts.values()),
-        margin_ok=not contributing or _margin_ok(board, discount, gift_cost),
+        gift_units=gift_units,
+        margin_ok=not giving or _margin_ok(board, discount, gift_cost),
         taken=taken, gifts=gifts, shipping_by=shipping_by, bases=bases, out_of_stock=out,
     )
-    outcome.key = ranking_key(board, outcome)
+    # ``ranking_key``, with the members already in rank order
+    outcome.key = (-(discount + shipping_off + gift_value), -gift_units,
+                   (*[ranks[c] for c in giving], len(ranks)))
     return outcome
 
 
