@@ -19,6 +19,10 @@ from app.rules_view import builder_translations, combinators
 from services import catalog, commerce
 
 SKU_RESULTS = 8
+# closing or reloading the tab with unsaved changes asks first (only while the editor is open)
+GUARD_ON = ("window.onbeforeunload = (e) => { if (location.pathname.startsWith('/promotions/edit')) "
+            "{ e.preventDefault(); return ''; } }")
+GUARD_OFF = "window.onbeforeunload = null"
 
 
 def _plain(value: Any) -> Any:
@@ -98,6 +102,7 @@ class PromotionEditorState(rx.State):
             labels = await asyncio.to_thread(catalog.products_by_sku, [*self.skus, *self.exclude_skus])
             self.sku_labels = {sku: p.name for sku, p in labels.items()}
         await self._search_skus()
+        return rx.call_script(GUARD_OFF)
 
     def _apply(self, values: view.EditorValues) -> None:
         """Show these values in the form."""
@@ -107,62 +112,63 @@ class PromotionEditorState(rx.State):
         self.reset_key += 1
         self.field_errors, self.dirty, self.sku_labels, self.sku_query = {}, False, {}, ""
 
-    def _touch(self, *keys: str) -> None:
-        """Mark unsaved and clear the errors of the edited fields."""
-        self.dirty = True
+    def _touch(self, *keys: str) -> Any:
+        """Mark unsaved and clear the errors of the edited fields; the first change arms the leave guard."""
+        was_dirty, self.dirty = self.dirty, True
         if self.field_errors:
             self.field_errors = {k: v for k, v in self.field_errors.items() if k not in keys}
+        return None if was_dirty else rx.call_script(GUARD_ON)
 
     @rx.event
     def set_field(self, key: str, value: str):
         """One text field of the form."""
         self.form = {**self.form, key: value}
-        self._touch(key, "form", "params")
+        return self._touch(key, "form", "params")
 
     @rx.event
     def set_flag(self, key: str, value: bool):
         """A switch (每满, 独享)."""
         self.form = {**self.form, key: "1" if value else "0"}
-        self._touch(key, "params", "tiers")
+        return self._touch(key, "params", "tiers")
 
     @rx.event
     def set_type(self, value: str):
         """Change the promotion type (its own parameters appear)."""
         if value in view.TYPES:
             self.form = {**self.form, "type": value}
-            self._touch("type", "params")
+            return self._touch("type", "params")
 
     @rx.event
     def add_tier(self):
         """One more 满减 tier."""
         self.tiers = [*self.tiers, {"threshold": "", "off": ""}]
-        self._touch("tiers")
+        return self._touch("tiers")
 
     @rx.event
     def remove_tier(self, index: int):
         """Drop a tier (one always stays)."""
         if len(self.tiers) > 1:
             self.tiers = [x for i, x in enumerate(self.tiers) if i != index]
-            self._touch("tiers")
+            return self._touch("tiers")
 
     @rx.event
     def set_tier(self, index: int, key: str, value: str):
         """Threshold or amount off of one tier."""
         self.tiers = [{**x, key: value} if i == index else x for i, x in enumerate(self.tiers)]
-        self._touch("tiers", "params")
+        return self._touch("tiers", "params")
 
     @rx.event
     def toggle_category(self, code: str, on: bool):
         """Add or remove a category from the scope."""
         rest = [c for c in self.categories if c != code]
         self.categories = [*rest, code] if on else rest
-        self._touch("scope")
+        return self._touch("scope")
 
     @rx.event
     def clear_scope(self):
         """Back to every product."""
         self.categories, self.skus, self.exclude_skus = [], [], []
-        self._touch("scope")
+        return self._touch("scope")
 
     @rx.event
     async def set_sku_query(self, value: str):
@@ -185,14 +191,14 @@ class PromotionEditorState(rx.State):
         else:
             self.skus = [*[s for s in self.skus if s != sku], sku]
             self.exclude_skus = [s for s in self.exclude_skus if s != sku]
-        self._touch("scope")
+        return self._touch("scope")
 
     @rx.event
     def remove_sku(self, sku: str):
         """Take a SKU out of the scope and the exclusions."""
         self.skus = [s for s in self.skus if s != sku]
         self.exclude_skus = [s for s in self.exclude_skus if s != sku]
-        self._touch("scope")
+        return self._touch("scope")
 
     @rx.event
     def builder_changed(self, payload: dict[str, Any], key: int):
@@ -206,7 +212,7 @@ class PromotionEditorState(rx.State):
         if key != self.reset_key or view.same_condition(rule, self.condition):
             return
         self.condition = rule
-        self._touch("condition")
+        return self._touch("condition")
 
     @rx.event
     async def save(self):
@@ -236,8 +242,15 @@ class PromotionEditorState(rx.State):
             return
         self.saving, self.dirty, self.is_new, self.field_errors = False, False, False, {}
         self.version, self.status = saved.version, saved.status
+        yield rx.call_script(GUARD_OFF)
         yield rx.toast.success(view.say("promo.saved", auth.locale).format(v=str(saved.version)))
         yield rx.call_script(f"window.history.replaceState(null, '', '{EDIT_ROUTE}?code={saved.code}')")
+
+    @rx.event
+    def leave(self):
+        """Leave without saving (the marketer confirmed)."""
+        self.dirty = False
+        return [rx.call_script(GUARD_OFF), rx.redirect("/promotions")]
 
     @rx.event
     async def publish(self):
@@ -597,14 +610,32 @@ def _side() -> rx.Component:
     )
 
 
+def _back_link() -> rx.Component:
+    """Back to the list; with unsaved changes it asks first."""
+    label = rx.hstack(rx.icon("arrow_left", size=16), rx.text(t("promo.back")), align="center", spacing="1")
+    ask = rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.box(label, color="var(--accent-11)", cursor="pointer", id="promo-back")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(t("promo.leave_title")),
+            rx.alert_dialog.description(t("promo.leave_body")),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(t("promo.stay"), variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button(t("promo.leave"), color_scheme="red", on_click=S.leave,
+                                                 id="promo-leave")),
+                justify="end", spacing="3", margin_top="16px",
+            ),
+        ),
+    )
+    return rx.cond(S.dirty, ask, rx.link(label, href="/promotions", id="promo-back"))
+
+
 def _editor() -> rx.Component:
     """Back link, the form in sections, the summary on the right."""
     return rx.cond(
         S.not_found,
         rx.callout(t("promo.not_found"), icon="circle_alert", color_scheme="red", id="promo-not-found"),
         rx.vstack(
-            rx.link(rx.hstack(rx.icon("arrow_left", size=16), rx.text(t("promo.back")), align="center", spacing="1"),
-                    href="/promotions", id="promo-back"),
+            _back_link(),
             rx.hstack(
                 rx.vstack(_basic(), _params(), _scope(), _condition(), _schedule_and_budget(), _stacking(),
                           spacing="4", width="100%"),

@@ -89,6 +89,12 @@ def test_a_marketer_creates_two_promotions_and_sees_both_applied_in_the_simulato
 
     # 8折 coupon: percent_off with a coupon code
     _new_promotion(pg, app_url, "会员8折券", "VIP8")
+    pg.wait_for_selector("#promo-dirty")
+    pg.click("#promo-back")  # unsaved: it asks before leaving; the marketer stays
+    pg.wait_for_selector("#promo-leave")
+    pg.keyboard.press("Escape")
+    pg.wait_for_selector("#promo-leave", state="detached")
+    assert pg.input_value("#promo-name") == "会员8折券"
     pg.click("#promo-type")
     pg.click("#promo-type-percent_off")
     pg.fill("#promo-percent", "20")
