@@ -49,6 +49,7 @@ from engine.promotions.options import (
 Reach = Callable[[int], "int | None"]
 MAX_WINDOW = 400_000  # cents of item-discount range scanned with the bitset; below it, every total counts
 NEAR = 3_000  # cents: a continuous bound further than this above the incumbent skips the bitset
+EPS = 1e-6  # majorants are floats (slopes such as 0.35 are not exact in binary): floored only after adding this
 
 
 @dataclass
@@ -366,7 +367,7 @@ class Scene:
         lines = self._lines_at_top()
         later = self.at(self.prof.x_hi).majorant - max((lines.get(c, 0.0) for c in unit), default=0.0)
         later += lines.get(pick, 0.0) if pick is not None else 0.0
-        return min(flat, math.floor(min(self.prof.x_hi + later, self.cap) + self.gs_max))
+        return min(flat, math.floor(min(self.prof.x_hi + later, self.cap) + self.gs_max + EPS))
 
     def _lines_at_top(self) -> dict[int, float]:
         """Each undecided option's majorant line at x_hi (memo)."""
@@ -411,7 +412,7 @@ class Scene:
             extra = 0
             if q.slope > 1:
                 bottom = low(left)
-                extra = math.ceil((q.slope - 1.0) * (xs - (xs if bottom is None else bottom)))
+                extra = math.ceil((q.slope - 1.0) * (xs - (xs if bottom is None else bottom)) + EPS)
             merch = q.merch + q.rounding + extra
             found = min(merch, cap) + value + q.gift + (self.fee if q.ship else 0)
             if found > best:
@@ -471,7 +472,7 @@ class Scene:
                 best, where = value, at
                 self.capped = self.piece_capped
             cap = self.majorant(x, p)
-            if cap <= best or cap < floor or p.delta >= BIG or (exact and best >= self.ceiling):
+            if cap <= best or cap < floor - EPS or p.delta >= BIG or (exact and best >= self.ceiling):
                 break
             x -= p.delta
         return best, where, depth

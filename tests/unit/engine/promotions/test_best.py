@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 from promo_builders import NOW, cart, line, manjian, percent, promo
 
@@ -86,6 +86,7 @@ def _random_promotion(r: random.Random, i: int) -> dict:
 @seed(20261111)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=0, max_value=12))
+@example(1971018161, 12)  # a 35 % coupon's float majorant floored a cent low and pruned a free gift
 def test_branch_and_bound_equals_brute_force_on_random_promotion_sets(rng_seed: int, count: int) -> None:
     r = random.Random(rng_seed)
     lines = [line(f"S{i}", f"{r.randint(5, 300)}.{r.choice(['00', '90'])}", r.randint(1, 3),

@@ -198,6 +198,17 @@ def test_equal_savings_go_to_the_combination_with_the_best_ranked_promotion() ->
     assert q.discount == Decimal("20.00") and q.combination == ["a"]
 
 
+def test_a_percentage_whose_rate_is_not_exact_in_binary_still_bounds_its_rounded_value() -> None:
+    # 35 % of ¥111.90 = ¥39.165, rounded half up to ¥39.17; in floating point 0.35 × 11190 is 3916.4999…,
+    # so a bound floored without care says ¥39.16 and prunes the free gift next to it (one more gift unit).
+    c = cart(line("S0", "111.90", cost="4"), coupons=["C1"])
+    promos = [percent("pct", 35, coupon="C1"),
+              promo("gift", "gift", {"threshold": 100, "gift_sku": "G1", "gift_value": "0", "gift_cost": "0"},
+                    coupon="C1", priority=1)]
+    q = quote(c, promos, context=CTX, min_margin=Decimal("2"))
+    assert q.combination == ["gift", "pct"] and q.discount == Decimal("39.17") and q.gifts[0].sku == "G1"
+
+
 def test_a_quote_that_runs_out_of_nodes_says_it_is_not_proven() -> None:
     c = cart(*[line(f"S{i}", str(50 + 7 * i), cost="30") for i in range(6)], coupons=["C1"])
     promos = [percent(f"p{i}", 5 + i, scope={"skus": [f"S{i}", f"S{(i + 1) % 6}"]}) for i in range(6)]
