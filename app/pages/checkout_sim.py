@@ -13,6 +13,7 @@ from typing import Any
 
 import reflex as rx
 
+from app import checkout_view as cart_view
 from app import promotions_view as view
 from app.layout import shell
 from app.pages.promotions import type_label
@@ -31,7 +32,7 @@ def _templates_by_id() -> dict[int, str]:
 def _held_coupons(customer_id: int) -> list[dict[str, str]]:
     """The customer's claimed, unused coupons."""
     names = _templates_by_id()
-    return [view.coupon_chip(c, names) for c in commerce.customer_coupons(customer_id) if c.status == "claimed"]
+    return [cart_view.coupon_chip(c, names) for c in commerce.customer_coupons(customer_id) if c.status == "claimed"]
 
 
 class SimulatorState(rx.State):
@@ -63,12 +64,12 @@ class SimulatorState(rx.State):
     @rx.var
     def cart_rows(self) -> list[dict[str, str]]:
         """The cart with amounts at list price."""
-        return view.cart_lines_view(self.lines)
+        return cart_view.cart_lines_view(self.lines)
 
     @rx.var
     def cart_total(self) -> str:
         """The cart at list price."""
-        return view.cart_total(self.lines)
+        return cart_view.cart_total(self.lines)
 
     @rx.event
     async def load(self):
@@ -83,9 +84,9 @@ class SimulatorState(rx.State):
 
     async def _find_customers(self) -> None:
         """Customers whose code starts with the query (or phone / e-mail / name matches exactly)."""
-        tiers = view.tier_labels(rule_service.catalogue().fields["customer.tier"].options)
+        tiers = cart_view.tier_labels(rule_service.catalogue().fields["customer.tier"].options)
         page = await asyncio.to_thread(customers.search_customers, self.customer_query, 1, RESULTS)
-        self.customer_results = [view.customer_option(c, tiers) for c in page.items]
+        self.customer_results = [cart_view.customer_option(c, tiers) for c in page.items]
 
     async def _find_products(self) -> None:
         """Products matching the query."""
@@ -139,18 +140,18 @@ class SimulatorState(rx.State):
     def add_product(self, product: dict[str, str]):
         """Add the product to the cart (quantity from the qty box)."""
         qty = int(self.qty) if self.qty.strip().isdigit() and int(self.qty) > 0 else 1
-        self.lines, self.quoted = view.add_line(self.lines, product, qty), False
+        self.lines, self.quoted = cart_view.add_line(self.lines, product, qty), False
 
     @rx.event
     def change_qty(self, sku: str, value: str):
         """Change a line's quantity (0 removes it)."""
         if value.strip().isdigit():
-            self.lines, self.quoted = view.set_qty(self.lines, sku, int(value)), False
+            self.lines, self.quoted = cart_view.set_qty(self.lines, sku, int(value)), False
 
     @rx.event
     def remove_line(self, sku: str):
         """Take a line out of the cart."""
-        self.lines, self.quoted = view.set_qty(self.lines, sku, 0), False
+        self.lines, self.quoted = cart_view.set_qty(self.lines, sku, 0), False
 
     @rx.event
     def set_code_input(self, value: str):
@@ -160,7 +161,7 @@ class SimulatorState(rx.State):
     @rx.event
     def add_code(self, code: str = ""):
         """Present a coupon code."""
-        self.codes = view.add_code(self.codes, code or self.code_input)
+        self.codes = cart_view.add_code(self.codes, code or self.code_input)
         self.code_input, self.quoted = "", False
 
     @rx.event
@@ -200,14 +201,15 @@ class SimulatorState(rx.State):
         self.not_applied, self.nudges, self.alternatives = rows.not_applied, rows.nudges, rows.alternatives
 
 
-def _price_cart(cart: dict[str, Any], customer_id: int | None, codes: list[str], names: dict[str, str]) -> view.QuoteRows:
+def _price_cart(cart: dict[str, Any], customer_id: int | None, codes: list[str],
+                names: dict[str, str]) -> cart_view.QuoteRows:
     """Quote and shape the result (promotion names for the alternatives, product names for gifts)."""
     result = commerce.quote_cart(cart, customer_id, codes)
     gift_skus = [g.sku for g in result.quote.gifts]
     if gift_skus:
         names = {**names, **{sku: p.name for sku, p in catalog.products_by_sku(gift_skus).items()}}
     promotions = {p.code: p.name for p in commerce.list_promotions()}
-    return view.quote_rows(result, names, promotions)
+    return cart_view.quote_rows(result, names, promotions)
 
 
 # ---------------------------------------------------------------- view
@@ -301,7 +303,8 @@ def _cart_card() -> rx.Component:
         S.lines.length() > 0,
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in (
-                "sim.col_product", "sim.col_price", "sim.col_qty", "sim.col_amount")], rx.table.column_header_cell(""))),
+                "sim.col_product", "sim.col_price", "sim.col_qty", "sim.col_amount")],
+                rx.table.column_header_cell(""))),
             rx.table.body(rx.foreach(S.cart_rows, _cart_line)), width="100%", size="1", id="cart-table"),
         rx.center(rx.text(t("sim.cart_empty"), size="2", color="var(--gray-10)"), padding="20px", width="100%",
                   id="cart-empty"),
@@ -312,8 +315,9 @@ def _cart_card() -> rx.Component:
             rx.input(rx.input.slot(rx.icon("search", size=14)), placeholder=t("sim.product_search"),
                      value=S.product_query, on_change=S.set_product_query.debounce(250), width="100%",
                      id="product-search"),
-            rx.hstack(rx.text(t("sim.qty"), size="2", white_space="nowrap"), rx.input(value=S.qty, on_change=S.set_qty, type="number",
-                                                              min="1", width="72px", id="add-qty"), align="center"),
+            rx.hstack(rx.text(t("sim.qty"), size="2", white_space="nowrap"),
+                      rx.input(value=S.qty, on_change=S.set_qty, type="number", min="1", width="72px",
+                               id="add-qty"), align="center"),
             width="100%", spacing="3",
         ),
         rx.scroll_area(rx.vstack(rx.foreach(S.product_results, _product_hit), spacing="0", width="100%"),

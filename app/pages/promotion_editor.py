@@ -532,7 +532,8 @@ def _schedule_and_budget() -> rx.Component:
     return section(
         "calendar_clock", "promo.sec_schedule", "promo.sec_schedule_help",
         rx.grid(
-            field("promo.field_starts", "starts_at", text_input("starts_at", type="datetime-local"), "promo.help_starts"),
+            field("promo.field_starts", "starts_at", text_input("starts_at", type="datetime-local"),
+                  "promo.help_starts"),
             field("promo.field_ends", "ends_at", text_input("ends_at", type="datetime-local"), "promo.help_ends"),
             rx.box(),
             field("promo.field_budget_amount", "budget_amount", money_input("budget_amount"),
