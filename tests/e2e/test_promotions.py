@@ -100,6 +100,7 @@ def test_a_marketer_creates_two_promotions_and_sees_both_applied_in_the_simulato
     pg.fill("#promo-percent", "20")
     pg.wait_for_selector("#percent-hint:has-text('相当于打8折')")
     pg.fill("#promo-coupon_code", "VIP8")
+    pg.wait_for_selector("#promo-needs-code:has-text('VIP8')")
     assert pg.inner_text("#deal-summary") == "8折"
     _top_shot(pg, "promotions_editor_percent_coupon.png")
     _save_and_publish(pg)
