@@ -17,11 +17,8 @@ from collections.abc import Callable
 from engine.promotions.itemlayer import OUT
 from engine.promotions.relax import EPS, Scene
 from engine.promotions.space import Choice, Space, Status
-from engine.promotions.stacking import Outcome, evaluate
+from engine.promotions.stacking import evaluate
 from engine.promotions.walk import Walk
-
-
-IMPROVEMENTS = 24  # evaluations of the local search (``Branch._improve``) per quote
 
 
 class OutOfBudget(Exception):
@@ -34,7 +31,6 @@ class Branch:
     def __init__(self, space: Space, result: object, max_nodes: int) -> None:
         self.space, self.result, self.max_nodes = space, result, max_nodes
         self._keys: dict[int | None, tuple[int, int]] = {}  # optimistic keys of the options last listed
-        self.improvements = IMPROVEMENTS  # evaluations the local search may still spend (``_improve``)
 
     def run(self) -> None:
         """Search from the root (nothing decided)."""
@@ -84,7 +80,7 @@ class Branch:
                 self.result.consider(evaluate(space.board, space.leaf(choice)))  # type: ignore[attr-defined]
                 return
             if entry:
-                self._greedy(status, choice, scene, scene.prof.x_hi - where, bound)
+                self._greedy(status, choice, scene, scene.prof.x_hi - where)
                 entry = False
             if scene.capped and all(v in choice for v in space.later_units):
                 if not walked and Walk(space, self, (bound, units)).run(status, choice):
@@ -177,61 +173,48 @@ class Branch:
                 live.append(c)
         return live, top_loss
 
-    def _greedy(self, status: Status, choice: Choice, scene: Scene, cut: int, bound: int) -> None:
-        """Price good completions for an early incumbent: every open item in (in a group its best member),
-        and the same without a few items whose losses add up to the least total >= ``cut`` (the item
-        discount the relaxation prefers to give up, e.g. to keep a 满减 step or the margin); then improve
-        the better of the two one unit at a time (``_improve``) while the node's bound is above it."""
+    def _greedy(self, status: Status, choice: Choice, scene: Scene, cut: int) -> None:
+        """Price good completions for an early incumbent: every open item in (in a group the member that
+        adds most item discount, ``_group_picks``), and the same without a few items whose losses add up
+        to the least total >= ``cut`` (the item discount the relaxation prefers to give up, e.g. to keep a
+        满减 step or the margin)."""
         space = self.space
         combo = [c for c in choice.values() if c is not None] + list(space.shipping)
         loose: list[int] = []
-        units: list[tuple[tuple[int, ...], list[int]]] = []
+        groups: list[list[int]] = []
         for u, unit in enumerate(space.units):
             if u not in choice and u not in space.deferred:
                 live = [c for c in unit.options if status.get(c) != OUT and not space.beaten(c, scene)]
-                if live:
-                    units.append((unit.options, live))
-                    combo.append(min(live, key=self._preference))
-                    if len(unit.options) == 1:
-                        loose.append(combo[-1])
-        start = evaluate(space.board, tuple(combo))
-        self.result.consider(start)  # type: ignore[attr-defined]
-        losses = space.items.losses(status, scene.prof)
+                if live and len(unit.options) == 1:
+                    loose.append(live[0])
+                elif live:
+                    groups.append(live)
+        combo += loose + self._group_picks(combo + loose, groups)
+        self.result.consider(evaluate(space.board, tuple(combo)))  # type: ignore[attr-defined]
         if cut > 0:
-            drop = least_cover(losses, loose, cut)
+            drop = least_cover(space.items.losses(status, scene.prof), loose, cut)
             if drop:
-                other = [c for c in combo if c not in drop]
-                second = evaluate(space.board, tuple(other))
-                self.result.consider(second)  # type: ignore[attr-defined]
-                if second.margin_ok and (not start.margin_ok or second.key < start.key):
-                    start, combo = second, other
-        if self.result.winner.saving < bound and self.improvements > 0:  # type: ignore[attr-defined]
-            units.sort(key=lambda e: min(losses.get(c, 0) for c in e[1]))
-            self._improve(start, set(combo), units)
+                self.result.consider(evaluate(space.board, tuple(c for c in combo if c not in drop)))  # type: ignore[attr-defined]
 
-    def _improve(self, start: Outcome, combo: set[int], units: list[tuple[tuple[int, ...], list[int]]]) -> None:
-        """Local search: change one unit at a time (an item in or out, another member of a group), keeping
-        any change that prices better, until a whole round changes nothing or the allowance is spent."""
-        board = self.space.board
-        best = start if start.margin_ok else None
-        k = since = 0
-        while since < len(units) and self.improvements > 0:
-            options, live = units[k % len(units)]
-            k += 1
-            since += 1
-            have = [c for c in options if c in combo]
-            for alt in [*live, None]:
-                if (alt is None and not have) or alt in have:
-                    continue
-                trial = combo.difference(have)
-                if alt is not None:
-                    trial.add(alt)
-                outcome = evaluate(board, tuple(trial))
-                self.improvements -= 1
-                self.result.consider(outcome)  # type: ignore[attr-defined]
-                if outcome.margin_ok and (best is None or outcome.key < best.key):
-                    best, combo, since = outcome, trial, 0
-                    break
+    def _group_picks(self, fixed: list[int], groups: list[list[int]]) -> list[int]:
+        """A member (or none) per item-level group, chosen one group at a time for the largest total item
+        discount with everything else in (two rounds; ties: the preferred member)."""
+        items = self.space.items
+        picks: list[int | None] = [min(live, key=self._preference) for live in groups]
+        for _ in range(2):
+            changed = False
+            for g, live in enumerate(groups):
+                others = set(fixed) | {c for k, c in enumerate(picks) if k != g and c is not None}
+                best = (items.total(others | ({picks[g]} if picks[g] is not None else set())), picks[g])
+                for c in [*sorted(live, key=self._preference), None]:
+                    total = items.total(others | ({c} if c is not None else set()))
+                    if total > best[0]:
+                        best = (total, c)
+                if best[1] != picks[g]:
+                    picks[g], changed = best[1], True
+            if not changed:
+                break
+        return [c for c in picks if c is not None]
 
 
 class _Lazy:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
+from math import lcm
 
 from engine.promotions.model import (
     BuyXGetYParams,
@@ -111,7 +111,10 @@ def fixed_price(prep: Prepared, amounts: list[int], qtys: list[int]) -> list[int
 def discounted_units(prep: Prepared, amounts: list[int], qtys: list[int]) -> list[int]:
     """How many units of each line are 'get' units: the cheapest (buy+get)-th shares of all units."""
     free = (sum(qtys) // (prep.buy + prep.get)) * prep.get
-    order = sorted(range(len(amounts)), key=lambda i: (Fraction(amounts[i], qtys[i]), i))
+    if free <= 0:
+        return [0] * len(amounts)
+    scale = lcm(*qtys)  # unit prices amounts[i] / qtys[i] compared exactly as integers
+    order = sorted(range(len(amounts)), key=lambda i: (amounts[i] * (scale // qtys[i]), i))
     taken = [0] * len(amounts)
     for i in order:
         if free <= 0:

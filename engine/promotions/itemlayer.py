@@ -65,6 +65,16 @@ class ItemLayer:
             holder.append(held)
         return Profile(lo, hi, sum(lo), sum(hi), holder)
 
+    def total(self, chosen: set[int]) -> int:
+        """The total item discount of these items together (each line takes the best of them)."""
+        found = 0
+        for entries in self.by_line:
+            for v, c in entries:
+                if c in chosen:
+                    found += v
+                    break
+        return found
+
     def loss_without(self, status: dict[int, int], hi: list[int], gone: Iterable[int], keep: int | None = None) -> int:
         """How much ``sum(hi)`` drops if the items ``gone`` are decided out (``keep`` stays available)."""
         gone = set(gone)
