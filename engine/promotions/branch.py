@@ -31,10 +31,14 @@ class Branch:
     def __init__(self, space: Space, result: object, max_nodes: int) -> None:
         self.space, self.result, self.max_nodes = space, result, max_nodes
         self._keys: dict[int | None, tuple[int, int]] = {}  # optimistic keys of the options last listed
+        self.put_off: list[tuple[Status, Choice]] = []  # nodes whose walk at the cap ran dry, searched last
 
     def run(self) -> None:
-        """Search from the root (nothing decided)."""
+        """Search from the root (nothing decided), then the nodes put off (``_visit``)."""
         self._visit({}, {}, entry=not self.space.later_units)
+        while self.put_off:
+            status, choice = self.put_off.pop(0)
+            self._visit(status, choice, walked=True)
 
     def tick(self) -> None:
         """Count a node; stop at the budget."""
@@ -82,10 +86,13 @@ class Branch:
             if entry:
                 self._greedy(status, choice, scene, scene.prof.x_hi - where)
                 entry = False
-            if scene.capped and all(v in choice for v in space.later_units):
-                if not walked and Walk(space, self, (bound, units)).run(status, choice):
+            if scene.capped and all(v in choice for v in space.later_units) and not walked:
+                if Walk(space, self, (bound, units)).run(status, choice):
                     return  # ties at the margin cap, settled in rank order
-                walked = True  # the walk ran dry: branch on the node as usual
+                # The walk ran dry: the node is searched as usual, but after every other node, when the
+                # incumbent is as good as it gets (often at the cap, so that only the ranking is left).
+                self.put_off.append((status, choice))
+                return
             best_value = self.result.winner.key[:2]  # type: ignore[attr-defined]
             tie = best_value == (-bound, -units)  # only the rank can still decide: branch in rank order
             u, live = self._choose(scene, status, choice, units, members, tie)
@@ -113,7 +120,8 @@ class Branch:
         for u in space.later_units:
             if u not in choice:
                 unit = space.units[u].options
-                options = sorted(unit, key=self._preference)
+                # at the margin cap every option may reach the same saving, so the ranking decides: best-ranked first
+                options = sorted(unit, key=self.space.rank.__getitem__ if scene.capped else self._preference)
                 return u, [c for c in [*options, None]
                            if not self._pruned((-scene.flat(list(unit), c), -units), _swap(members, unit, c))]
         test = DeadTest(scene, self.result.winner.key, units)  # type: ignore[attr-defined]

@@ -34,6 +34,7 @@ class ItemLayer:
 
     def __init__(self, values: dict[int, dict[int, int]], rank: dict[int, int], lines: int) -> None:
         self.values = values
+        self.rank = rank
         self.by_line: list[list[tuple[int, int]]] = [[] for _ in range(lines)]
         for c, per_line in values.items():
             for j, v in per_line.items():
@@ -91,13 +92,17 @@ class ItemLayer:
         return loss
 
     def reachable(self, status: dict[int, int], prof: Profile, window: int, groups: dict[int, str] | None = None) -> int:
-        """Bitset of the reductions r <= ``window`` below ``x_hi`` that the open items can make.
+        """Bitset of the reductions r <= ``window`` below ``x_hi`` that the open items can make while
+        every item in keeps a line (an item in that gives nothing makes the combination without it).
 
-        Open items that overlap on a line form a cluster, whose totals are enumerated exactly over its
-        subsets, each with the stacking groups it uses; clusters combine only when they use disjoint
-        groups (at most one item per group). A huge cluster falls back to per-line menus, ignoring
-        groups (a superset).
+        Open items that overlap on a line (or on lines held by one item in) form a cluster, whose totals
+        are enumerated exactly over its subsets, each with the stacking groups it uses; clusters combine
+        only when they use disjoint groups (at most one item per group). A huge cluster falls back to
+        per-line menus, ignoring groups and items in (a superset).
         """
+        held = set(prof.holder)
+        if any(s == IN and c in self.values and c not in held for c, s in status.items()):
+            return 0  # an item in already gives nothing: no completion counts here (see ``_guards``)
         groups = groups or {}
         bit = {g: 1 << k for k, g in enumerate(sorted(set(groups.values())))}
         mask = (1 << (window + 1)) - 1
@@ -131,18 +136,20 @@ class ItemLayer:
         return total
 
     def _clusters(self, status: dict[int, int], prof: Profile) -> list[tuple[list[int], list[int]]]:
-        """Open items that can raise some line above ``lo``, grouped by shared lines."""
+        """Open items that can raise some line above ``lo``, grouped by shared lines (the lines they raise or
+        take from an item in on rank), and by lines held by one item in."""
         lo = prof.lo
         owner: dict[int, int] = {}
         members: dict[int, list[int]] = {}
         lines_of: dict[int, list[int]] = {}
         get = status.get
+        holder, rank = prof.holder, self.rank
         for c, per_line in self.values.items():
-            if get(c, OPEN) != OPEN:
+            if get(c, OPEN) != OPEN or not any(v > lo[j] for j, v in per_line.items()):
                 continue
-            mine = [j for j, v in per_line.items() if v > lo[j]]
-            if not mine:
-                continue
+            # the lines it raises, and those it would take on rank from an item in of equal value there
+            mine = [j for j, v in per_line.items()
+                    if v > lo[j] or (v == lo[j] and holder[j] >= 0 and rank[c] < rank[holder[j]])]
             roots = {owner[j] for j in mine if j in owner}
             if not roots:
                 members[c], lines_of[c] = [c], mine
@@ -158,26 +165,43 @@ class ItemLayer:
             lines_of[root] = sorted(merged)
             for j in merged:
                 owner[j] = root
+        for m, held in _held(prof).items():  # an item in that holds lines of several clusters joins them
+            roots = {owner[j] for j in held if j in owner}
+            if len(roots) < 2:
+                continue
+            root = roots.pop()
+            merged = set(lines_of[root])
+            for r in roots:
+                members[root] += members.pop(r)
+                merged |= set(lines_of.pop(r))
+            lines_of[root] = sorted(merged)
+            for j in merged:
+                owner[j] = root
         return [(members[r], lines_of[r]) for r in members]
 
     def _cluster_cuts(self, items: list[int], lines: list[int], prof: Profile, groups: dict[int, str],
                       bit: dict[str, int], window: int) -> dict[int, frozenset[int]] | None:
         """Per set of groups used (a bitmask), every reduction <= ``window`` below the cluster's top that
-        some subset of its items makes (None: too many states).
+        some subset of its items makes while every item in keeps a line (None: too many states).
 
-        A state is the per-line best value so far and the groups used; adding an item that raises
-        nothing is the same state. States that cannot come within the window even if every remaining
-        item raised them fully are dropped. Cached (sibling nodes share most clusters) for the widest
-        window asked so far.
+        A state is the per-line best value so far, the groups used, and the guarded lines an equal
+        but better-ranked item took from the item in holding them; adding an item that raises nothing
+        is the same state (or a worse one). An item in whose held lines are all taken gives nothing:
+        that combination is the one without it, searched elsewhere, so such states are dropped
+        (``_guards``). States that cannot come within the window even if every remaining item raised
+        them fully are dropped. Cached (sibling nodes share most clusters) for the widest window asked.
         """
         order = sorted(lines)
         start = tuple(prof.lo[j] for j in order)
-        key = (tuple(sorted(items)), start, tuple(order))
+        holders = tuple(prof.holder[j] for j in order)
+        key = (tuple(sorted(items)), start, tuple(order), holders)
         found = self._cuts.get(key)
         if found is not None and found[0] >= window:
             if found[1] is None:
                 return None
             return {m: frozenset(r for r in cuts if r <= window) for m, cuts in found[1].items()}
+        guards = self._guards(order, prof)
+        guarded = {k for held in guards for k in held}
         where = {j: i for i, j in enumerate(order)}
         top = sum(prof.hi[j] for j in order)
         gains = {c: sum(max(0, v - prof.lo[j]) for j, v in self.values[c].items() if j in where) for c in items}
@@ -185,15 +209,17 @@ class ItemLayer:
         rest = [0] * (len(ordered) + 1)
         for i in range(len(ordered) - 1, -1, -1):
             rest[i] = rest[i + 1] + gains[ordered[i]]
-        states: dict[tuple[tuple[int, ...], int], int] = {(start, 0): sum(start)}
+        rank = self.rank
+        states: dict[tuple[tuple[int, ...], int, int], int] = {(start, 0, 0): sum(start)}
         for i, c in enumerate(ordered):
             moves = [(where[j], v) for j, v in self.values[c].items() if j in where]
+            ties = [k for k, v in moves if k in guarded and v == start[k] and rank[c] < rank[holders[k]]]
             flag = bit[groups[c]] if c in groups else 0
-            grown: dict[tuple[tuple[int, ...], int], int] = {}
+            grown: dict[tuple[tuple[int, ...], int, int], int] = {}
             reach = top - window - rest[i + 1]  # a state must end at a total >= top - window
-            for (values, used), total in states.items():
+            for (values, used, taken), total in states.items():
                 if total >= reach:
-                    grown[(values, used)] = total
+                    grown[(values, used, taken)] = total
                 if used & flag:
                     continue
                 after = list(values)
@@ -202,18 +228,30 @@ class ItemLayer:
                     if v > after[k]:
                         raised += v - after[k]
                         after[k] = v
-                if raised != total and raised >= reach:
-                    grown[(tuple(after), used | flag)] = raised
+                if raised == total or raised < reach:
+                    continue
+                for k in ties:
+                    taken |= 1 << k
+                if all(any(after[k] == start[k] and not taken >> k & 1 for k in held) for held in guards):
+                    grown[(tuple(after), used | flag, taken)] = raised
             states = grown
             if len(states) > STATE_LIMIT:
                 self._cuts[key] = (window, None)
                 return None
         result: dict[int, set[int]] = {}
-        for (_, used), total in states.items():
+        for (_, used, _), total in states.items():
             result.setdefault(used, set()).add(top - total)
         frozen = {m: frozenset(cuts) for m, cuts in result.items()}
         self._cuts[key] = (window, frozen)
         return frozen
+
+    @staticmethod
+    def _guards(order: list[int], prof: Profile) -> tuple[tuple[int, ...], ...]:
+        """For each item in whose held lines all lie among ``order`` (a cluster's lines), the positions of
+        those lines: a state that takes all of them leaves the item idle (it gives nothing)."""
+        where = {j: k for k, j in enumerate(order)}
+        return tuple(sorted(tuple(where[j] for j in held) for held in _held(prof).values()
+                            if all(j in where for j in held)))
 
     def losses(self, status: dict[int, int], prof: Profile) -> dict[int, int]:
         """For each open item, how much ``sum(hi)`` drops if it alone is decided out."""
@@ -247,6 +285,15 @@ class ItemLayer:
             if status.get(c, OPEN) != OUT:
                 cuts.add(top - v)
         return cuts
+
+
+def _held(prof: Profile) -> dict[int, list[int]]:
+    """The lines each item in holds."""
+    held: dict[int, list[int]] = {}
+    for j, m in enumerate(prof.holder):
+        if m >= 0:
+            held.setdefault(m, []).append(j)
+    return held
 
 
 def _spread_all(bits: int, cuts: Iterable[int], mask: int) -> int:
