@@ -193,15 +193,15 @@ class ItemLayer:
         """
         order = sorted(lines)
         start = tuple(prof.lo[j] for j in order)
-        holders = tuple(prof.holder[j] for j in order)
-        key = (tuple(sorted(items)), start, tuple(order), holders)
+        guards = self._guards(order, prof)
+        guarded = {k for held in guards for k in held}
+        holders = tuple(prof.holder[j] if k in guarded else -1 for k, j in enumerate(order))
+        key = (tuple(sorted(items)), start, tuple(order), guards, holders)
         found = self._cuts.get(key)
         if found is not None and found[0] >= window:
             if found[1] is None:
                 return None
             return {m: frozenset(r for r in cuts if r <= window) for m, cuts in found[1].items()}
-        guards = self._guards(order, prof)
-        guarded = {k for held in guards for k in held}
         where = {j: i for i, j in enumerate(order)}
         top = sum(prof.hi[j] for j in order)
         gains = {c: sum(max(0, v - prof.lo[j]) for j, v in self.values[c].items() if j in where) for c in items}

@@ -18,7 +18,7 @@ from engine.promotions.itemlayer import OUT
 from engine.promotions.space import Choice, Space, Status
 from engine.promotions.stacking import evaluate
 
-WALK_NODES = 150
+WALK_NODES = 100
 
 
 class Exhausted(Exception):
