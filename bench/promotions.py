@@ -7,7 +7,10 @@ quote latency (median, p90, p99, max; wall clock and CPU time, the machine may b
 nodes, how many quotes hit the node budget (``optimal: false``; goal 0), and the baseline measured in
 the same run: brute-force enumeration of the same carts — on the whole eligible set when it has at
 most 16 promotions, otherwise on the cart's strongest 12 — against branch and bound on the same
-promotions, with the ratio and any winner mismatch.
+promotions, with the ratio and any winner mismatch; and, on every cart won at the margin cap (where
+many combinations save exactly as much and the ranking decides), the search with its rank-order walks
+against plain branching (no walks) on the whole eligible set (a tie bug in the walks went unseen by the
+strongest-12 comparison).
 
 Run: python bench/promotions.py [--carts N] [--seed S]
 """
@@ -30,6 +33,8 @@ from engine.promotions import quote  # noqa: E402
 from engine.promotions.best import best, brute_force  # noqa: E402
 from engine.promotions.eligibility import condition_data, screen  # noqa: E402
 from engine.promotions.model import Cart, Context, Customer, Promotion  # noqa: E402
+from engine.promotions.money import to_cents  # noqa: E402
+from engine.promotions.options import Margin  # noqa: E402
 from engine.promotions.stacking import Board, build_board, evaluate  # noqa: E402
 
 CATEGORIES = [f"cat{i:02d}" for i in range(40)]
@@ -179,6 +184,7 @@ def run(carts: int, seed: int) -> dict[str, Any]:
     r = random.Random(seed + 1)
     wall, cpu, eligible, nodes, unproven = [], [], [], [], 0
     bnb_search, bf_search, mismatches, whole = [], [], 0, 0
+    capped = walk_mismatches = 0
     for _ in range(carts):
         c, who = cart(r, codes), _customer(r)
         q, w, t = _timed(lambda: quote(c, models, who, {"now": NOW}, min_margin=MIN_MARGIN, gift_stock=GIFT_STOCK))
@@ -197,6 +203,10 @@ def run(carts: int, seed: int) -> dict[str, Any]:
         bnb_search.append(t_fast)
         bf_search.append(t_slow)
         mismatches += fast.winner.key != slow.winner.key
+        if _at_the_cap(board, q):  # ties at the cap: the walks against plain branching on the whole eligible set
+            capped += 1
+            walked, plain = best(board), best(board, walks=False)
+            walk_mismatches += walked.winner.key != plain.winner.key or not plain.proven
     return {
         "bench": "promotions.quote", "carts": carts, "lines_per_cart": 30, "live_promotions": len(promos),
         "conditions": "on" if CONDITIONS else "off (engine.rules not available)",
@@ -212,8 +222,18 @@ def run(carts: int, seed: int) -> dict[str, Any]:
             "ratio_median": round(statistics.median(b / a for a, b in zip(bnb_search, bf_search)), 1),
             "winner_mismatches": mismatches,
         },
+        "cap_ties": {"carts_won_at_the_margin_cap": capped,
+                     "walk_vs_plain_branching_mismatches": walk_mismatches},
         "goal_p99_ms": 10,
     }
+
+
+def _at_the_cap(board: Board, q: Any) -> bool:
+    """Whether the quote's merchandise discount is exactly what the margin guard allows (ties are the rule)."""
+    gift_cost = sum(board.candidates[c].prep.gift_cost * g.qty for g in q.gifts
+                    for c in range(len(board.candidates)) if board.candidates[c].id == g.promotion_id)
+    cap = Margin(board.subtotal, board.cost_total, board.min_margin).cap(gift_cost)
+    return bool(q.combination) and to_cents(q.discount) == cap
 
 
 def _strongest(cart_m: Cart, board: Board, count: int) -> Board:

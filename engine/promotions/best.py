@@ -64,12 +64,13 @@ def brute_force(board: Board) -> Search:
 DEFAULT_MAX_NODES = 20_000
 
 
-def best(board: Board, max_nodes: int = DEFAULT_MAX_NODES) -> Search:
+def best(board: Board, max_nodes: int = DEFAULT_MAX_NODES, walks: bool = True) -> Search:
     """The exact optimum by branch and bound (same winner as ``brute_force``).
 
     If the search would visit more than ``max_nodes`` nodes it stops with the best combination found
     so far and ``proven`` False (the quote reports ``optimal: false``); it never returns a combination
-    that breaks the stacking rules or the margin guard.
+    that breaks the stacking rules or the margin guard. ``walks=False`` settles ties at the margin cap
+    by branching alone, without ``walk.Walk`` (slower; the benchmark cross-checks the walks with it).
     """
     result = Search(winner=evaluate(board, ()))
     result.evaluated[()] = result.winner
@@ -79,7 +80,7 @@ def best(board: Board, max_nodes: int = DEFAULT_MAX_NODES) -> Search:
         result.consider(alone[c])
     pool = _without_twins(board, [c for c in useful if not board.candidates[c].promotion.stacking.exclusive])
     space = Space(board, alone, pool)
-    branch = Branch(space, result, max_nodes)
+    branch = Branch(space, result, max_nodes, walks)
     try:
         branch.run()
     except OutOfBudget:

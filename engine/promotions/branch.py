@@ -28,8 +28,8 @@ class OutOfBudget(Exception):
 class Branch:
     """Depth-first branch and bound over the units of a ``Space``."""
 
-    def __init__(self, space: Space, result: object, max_nodes: int) -> None:
-        self.space, self.result, self.max_nodes = space, result, max_nodes
+    def __init__(self, space: Space, result: object, max_nodes: int, walks: bool = True) -> None:
+        self.space, self.result, self.max_nodes, self.walks = space, result, max_nodes, walks
         self._keys: dict[int | None, tuple[int, int]] = {}  # optimistic keys of the options last listed
         self.put_off: list[tuple[Status, Choice]] = []  # nodes whose walk at the cap ran dry, searched last
 
@@ -86,7 +86,7 @@ class Branch:
             if entry:
                 self._greedy(status, choice, scene, scene.prof.x_hi - where)
                 entry = False
-            if scene.capped and all(v in choice for v in space.later_units) and not walked:
+            if scene.capped and self.walks and all(v in choice for v in space.later_units) and not walked:
                 if Walk(space, self, (bound, units)).run(status, choice):
                     return  # ties at the margin cap, settled in rank order
                 # The walk ran dry: the node is searched as usual, but after every other node, when the
