@@ -70,14 +70,16 @@ class Branch:
         """Bound, decide what needs no branching, then branch on the next unit (``walked``: an ancestor's
         walk at the margin cap ran dry, so this subtree is branched on as usual)."""
         space = self.space
+        forced = False
         while True:
             self.tick()
             scene = space.scene(status, choice)
             if space.idle(scene):
                 return  # an item in gives nothing: its sibling (the item out) holds the same combinations
-            bound, where = space.bound(scene, status, choice, self.result.winner.saving)  # type: ignore[attr-defined]
-            units = space.units_bound(scene, choice)
             members = _Lazy(lambda: self._members(scene, status, choice))
+            if not forced:  # after decisions forced in place the node's bound still holds: children bound themselves
+                bound, where = space.bound(scene, status, choice, self.result.winner.saving)  # type: ignore[attr-defined]
+                units = space.units_bound(scene, choice)
             if self._pruned((-bound, -units), members):
                 return
             if len(choice) == space.decisive:
@@ -100,6 +102,7 @@ class Branch:
                 return
             if live is not None:
                 break
+            forced = True
         keys = self._keys
         for c in live:
             unit = space.units[u].options
