@@ -288,11 +288,14 @@ class ItemLayer:
 
 
 def _held(prof: Profile) -> dict[int, list[int]]:
-    """The lines each item in holds."""
-    held: dict[int, list[int]] = {}
-    for j, m in enumerate(prof.holder):
-        if m >= 0:
-            held.setdefault(m, []).append(j)
+    """The lines each item in holds (memoised on the profile)."""
+    held = prof.__dict__.get("_held")
+    if held is None:
+        held = {}
+        for j, m in enumerate(prof.holder):
+            if m >= 0:
+                held.setdefault(m, []).append(j)
+        prof.__dict__["_held"] = held
     return held
 
 
