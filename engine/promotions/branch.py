@@ -1,12 +1,15 @@
 """First search phase: branch and bound on (saving, gift units) over the units.
 
-Later-layer units are decided first (in layer order), then item-level units. Every node is bounded
-by its relaxation (``Space.bound``) and cut when the incumbent is better on (saving, gift units),
-or equal there and better in rank order than any combination of the promotions the node may still
-hold (its decided ones and its live open ones). On item-level units an option is dropped without
-branching when the node's majorant at the item total it leaves cannot reach the incumbent, or when
-the item cannot be in (``Space.beaten``); a unit left with one option is decided on the spot.
-Leaves are priced exactly by ``evaluate``.
+Later-layer units are decided first (in layer order), then item-level units; free-shipping units
+are left open and settled at the leaves (``Space.leaf``). Every node is bounded by its relaxation
+(``Space.bound``) and cut when the incumbent is better on (saving, gift units), or equal there and
+better in rank order than any combination of the promotions the node may still hold (its decided
+ones and its live open ones). On item-level units an option is dropped without branching when the
+node's majorant at the item total it leaves cannot reach the incumbent, or when the item cannot be
+in (``Space.beaten``); a unit left with one option is decided on the spot. Where the bound ties the
+incumbent the search branches in rank order. At the margin cap a ``Walk`` meets the ties in rank
+order; a node whose walk runs dry is searched after all others. Leaves are priced exactly by
+``evaluate``.
 """
 
 from __future__ import annotations

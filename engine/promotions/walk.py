@@ -8,8 +8,9 @@ really gives something (one that gives nothing makes the same combination as lea
 the walk meets later, in its place). Every step (in or out) is taken only if the node's
 relaxation still reaches the target (at the cap the relaxation is usually exact).
 
-Where the relaxation promises the target and nothing reaches it, the walk would wander; so it has an
-allowance of nodes, and when that runs out the caller branches on the node as usual.
+A branch that cannot reach the target settles nothing: the walk goes on with the next branch. Where
+the relaxation promises the target and nothing reaches it, the walk would wander; so it has an
+allowance of nodes, and when that runs out the caller searches the node as usual (after the others).
 """
 
 from __future__ import annotations
