@@ -15,22 +15,35 @@ from sqlalchemy.orm import Session
 from storage.models import Category, Customer, CustomerTag, Event, Order, OrderLine, Product
 
 
-def customer(session: Session, customer_id: int) -> dict[str, Any] | None:
-    """``customer.*`` facts of one customer (no personal data), or None."""
-    row = session.get(Customer, customer_id)
-    if row is None:
-        return None
-    tags = session.scalars(sa.select(CustomerTag.tag).where(CustomerTag.customer_id == customer_id)
-                           .order_by(CustomerTag.tag)).all()
+PROFILE_COLUMNS = (
+    Customer.id, Customer.code, Customer.tier, Customer.city, Customer.province, Customer.gender,
+    Customer.birth_date, Customer.registered_at, Customer.first_order_at, Customer.last_order_at,
+    Customer.orders_count, Customer.total_spent, Customer.points_balance, Customer.is_member,
+    Customer.first_channel,
+)
+
+
+def profile(row: Any, tags: list[str]) -> dict[str, Any]:
+    """``customer.*`` facts of a row selected with PROFILE_COLUMNS (no personal data)."""
     return {
         "id": row.id, "code": row.code, "is_new": row.orders_count == 0, "tier": row.tier,
-        "tags": list(tags), "city": row.city, "province": row.province, "gender": row.gender,
+        "tags": tags, "city": row.city, "province": row.province, "gender": row.gender,
         "birth_date": row.birth_date, "registered_at": row.registered_at,
         "first_order_at": row.first_order_at, "last_order_at": row.last_order_at,
         "orders_count": row.orders_count, "total_spent": row.total_spent,
         "points_balance": row.points_balance, "is_member": row.is_member,
         "first_channel": row.first_channel,
     }
+
+
+def customer(session: Session, customer_id: int) -> dict[str, Any] | None:
+    """``customer.*`` facts of one customer (no personal data), or None."""
+    row = session.execute(sa.select(*PROFILE_COLUMNS).where(Customer.id == customer_id)).first()
+    if row is None:
+        return None
+    tags = session.scalars(sa.select(CustomerTag.tag).where(CustomerTag.customer_id == customer_id)
+                           .order_by(CustomerTag.tag)).all()
+    return profile(row, list(tags))
 
 
 def last_order_id(session: Session, customer_id: int) -> int | None:
