@@ -21,7 +21,7 @@ from storage.models import (
     Promotion,
 )
 from storage.repositories.errors import DuplicateError
-from storage.repositories.promotions import dialect_insert
+from storage.repositories.promotions import count_under_limit
 
 INSERT_CHUNK = 1000
 
@@ -228,17 +228,8 @@ def take_stock(session: Session, template_id: int) -> bool:
 
 def count_customer_claim(session: Session, template_id: int, customer_id: int, limit: int | None) -> bool:
     """Count one claim by the customer if under ``limit``; False (nothing counted) otherwise."""
-    if limit is not None and limit < 1:
-        return False
-    table = CouponCustomerClaim.__table__
-    stmt = dialect_insert(session)(table).values(template_id=template_id, customer_id=customer_id, claimed=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.template_id, table.c.customer_id],
-        set_={"claimed": table.c.claimed + 1},
-        where=None if limit is None else table.c.claimed + 1 <= limit,
-    )
-    # RETURNING, not rowcount: psycopg reports -1 for INSERT .. ON CONFLICT through SQLAlchemy
-    return session.execute(stmt.returning(table.c.id)).first() is not None
+    return count_under_limit(session, CouponCustomerClaim.__table__,
+                             {"template_id": template_id, "customer_id": customer_id}, "claimed", limit)
 
 
 def insert_claimed(

@@ -257,19 +257,30 @@ def dialect_insert(session: Session) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def consume_customer_use(session: Session, promotion_id: int, customer_id: int, limit: int | None) -> bool:
-    """Count one use of the promotion by the customer if under ``limit``; False (nothing counted) otherwise."""
+def count_under_limit(session: Session, table: Any, keys: dict[str, int], counter: str,
+                      limit: int | None) -> bool:
+    """Add one to ``counter`` of the row at ``keys`` (created at 1) unless that passes ``limit``.
+
+    One INSERT .. ON CONFLICT DO UPDATE .. WHERE, so concurrent callers never go past the limit.
+    Returns False (nothing counted) when the limit is reached.
+    """
     if limit is not None and limit < 1:
         return False
-    table = PromotionCustomerUse.__table__
-    stmt = dialect_insert(session)(table).values(promotion_id=promotion_id, customer_id=customer_id, uses=1)
+    column = table.c[counter]
+    stmt = dialect_insert(session)(table).values(**keys, **{counter: 1})
     stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.promotion_id, table.c.customer_id],
-        set_={"uses": table.c.uses + 1},
-        where=None if limit is None else table.c.uses + 1 <= limit,
+        index_elements=[table.c[k] for k in keys],
+        set_={counter: column + 1},
+        where=None if limit is None else column + 1 <= limit,
     )
     # RETURNING, not rowcount: psycopg reports -1 for INSERT .. ON CONFLICT through SQLAlchemy
     return session.execute(stmt.returning(table.c.id)).first() is not None
+
+
+def consume_customer_use(session: Session, promotion_id: int, customer_id: int, limit: int | None) -> bool:
+    """Count one use of the promotion by the customer if under ``limit``; False (nothing counted) otherwise."""
+    return count_under_limit(session, PromotionCustomerUse.__table__,
+                             {"promotion_id": promotion_id, "customer_id": customer_id}, "uses", limit)
 
 
 def release_customer_use(session: Session, promotion_id: int, customer_id: int) -> None:
