@@ -116,19 +116,6 @@ def trace_row(row: rule_service.TraceRow) -> dict[str, str]:
             **{loc: describe(node, loc) for loc in LOCALES}}
 
 
-def diff_line(line: str) -> dict[str, str]:
-    """A diff line and its kind: add, del, head or same."""
-    if line.startswith(("+++", "---", "@@")):
-        kind = "head"
-    elif line.startswith("+"):
-        kind = "add"
-    elif line.startswith("-"):
-        kind = "del"
-    else:
-        kind = "same"
-    return {"text": line, "kind": kind}
-
-
 _OP_KEYS = {"==": "op.=", "===": "op.=", "!=": "op.!=", "!==": "op.!=", "<": "op.<", "<=": "op.<=",
             ">": "op.>", ">=": "op.>="}
 

@@ -8,7 +8,6 @@ event and reports each sub-condition as true or false.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine import rules as rule_engine
+from services.docdiff import unified
 from storage.db import session_scope
 from storage.repositories import audit, facts
 from storage.repositories import rules as repo
@@ -152,20 +152,13 @@ def delete_rule(code: str, actor: str) -> None:
         audit.record(s, actor=actor, action="rule.delete", entity_type="rule", entity_id=code)
 
 
-def pretty(logic: Any) -> str:
-    """A document as stable, readable JSON."""
-    return json.dumps(logic, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-
-
 def diff(code: str, old: int, new: int) -> list[str]:
     """Unified diff between two versions' documents (lines starting with +, - or space)."""
     by_version = {v.version: v.logic for v in versions(code)}
     missing = [v for v in (old, new) if v not in by_version]
     if missing:
         raise RuleServiceError(f"no version {missing[0]} of {code!r}", {"version": "not found"})
-    lines = difflib.unified_diff(pretty(by_version[old]).splitlines(), pretty(by_version[new]).splitlines(),
-                                 f"v{old}", f"v{new}", lineterm="", n=3)
-    return list(lines)
+    return unified(by_version[old], by_version[new], f"v{old}", f"v{new}")
 
 
 def sample_customers(limit: int = 20) -> list[tuple[int, str, str, int]]:

@@ -9,11 +9,13 @@ from typing import Any
 import reflex as rx
 
 from app import rules_view as view
+from app.diff_view import diff_box, diff_line
 from app.format import local_datetime
 from app.layout import shell
 from app.state import AuthState, t
 from components.rule_builder import STYLE as BUILDER_STYLE
 from components.rule_builder import rule_builder
+from services import docdiff
 from services import rules as rule_service
 from services import segments
 
@@ -118,7 +120,7 @@ class RuleEditorState(rx.State):
     def _set_logic(self, logic: dict[str, Any]) -> None:
         """Load a document into the builder and the JSON view."""
         self.logic = logic or {}
-        self.json_text = rule_service.pretty(self.logic) if self.logic else ""
+        self.json_text = docdiff.pretty(self.logic) if self.logic else ""
         self.json_error = ""
         self.reset_key += 1
 
@@ -133,7 +135,7 @@ class RuleEditorState(rx.State):
     def builder_changed(self, payload: dict[str, Any]):
         """Every edit in the visual builder: keep the JSON view in step."""
         self.logic = payload.get("rule") or {}
-        self.json_text = rule_service.pretty(self.logic) if self.logic else ""
+        self.json_text = docdiff.pretty(self.logic) if self.logic else ""
         self.json_error = ""
         self.problems = []
         self.dirty = True
@@ -234,7 +236,7 @@ class RuleEditorState(rx.State):
         self.try_rows = [view.trace_row(r) for r in outcome.rows]
         self.try_outcome = "error" if outcome.error else ("true" if outcome.passed else "false")
         self.try_result, self.try_error = outcome.result, outcome.error
-        self.try_data = rule_service.pretty(outcome.data)
+        self.try_data = docdiff.pretty(outcome.data)
 
     @rx.event
     async def size_audience(self):
@@ -271,7 +273,7 @@ class RuleEditorState(rx.State):
         if not (self.code and self.diff_old and self.diff_new):
             return
         lines = await asyncio.to_thread(rule_service.diff, self.code, int(self.diff_old), int(self.diff_new))
-        self.diff_lines = [view.diff_line(line) for line in lines]
+        self.diff_lines = [diff_line(line) for line in lines]
 
     @rx.event
     def restore(self, version: str):
@@ -523,14 +525,6 @@ def _try_tab() -> rx.Component:
     )
 
 
-def _diff_line(line: rx.Var[dict[str, str]]) -> rx.Component:
-    """One line of the diff, coloured by kind."""
-    return rx.text(line["text"], size="1", class_name="diff-" + line["kind"],
-                   style={"font_family": "var(--code-font-family)", "white_space": "pre",
-                          "background": rx.match(line["kind"], ("add", "var(--green-3)"),
-                                                 ("del", "var(--red-3)"), "transparent")})
-
-
 def _versions_tab() -> rx.Component:
     """Versions with who and when, restore, and a diff between two of them."""
     options = rx.foreach(RuleEditorState.versions, lambda v: rx.select.item(v["version"].to(str),
@@ -552,8 +546,7 @@ def _versions_tab() -> rx.Component:
                 rx.button(t("rules.compare"), size="1", on_click=RuleEditorState.show_diff,
                           id="diff-show"),
                 align="center"),
-            rx.box(rx.foreach(RuleEditorState.diff_lines, _diff_line), width="100%", id="rule-diff",
-                   overflow_x="auto"),
+            diff_box(RuleEditorState.diff_lines, "rule-diff"),
             width="100%"), rx.text(t("rules.one_version"), size="2", color="var(--gray-10)")),
         width="100%", spacing="2",
     )

@@ -1,4 +1,4 @@
-"""How rules look in the editor: builder fields from the catalogue, conditions in words, diffs."""
+"""How rules look in the editor: builder fields from the catalogue, conditions in words."""
 
 from __future__ import annotations
 
@@ -40,11 +40,6 @@ def test_trace_rows_carry_both_languages_and_an_indent_by_depth() -> None:
                                   "true", True))
     assert row["passed"] == "1" and row["indent"] == "16px"
     assert row["zh-CN"] == "会员等级 等于 金卡会员" and row["en"] == "Membership tier equals Gold"
-
-
-def test_diff_lines_are_classified_for_colouring() -> None:
-    kinds = [view.diff_line(x)["kind"] for x in ("--- v1", "+++ v2", "@@ -1 +1 @@", "-  1000", "+  2000", "   x")]
-    assert kinds == ["head", "head", "head", "del", "add", "same"]
 
 
 def test_state_proxies_become_plain_json_before_they_reach_services() -> None:
