@@ -2,8 +2,8 @@
 
 Modules (one function per user action; each owns its transaction):
 
-- ``promotions``: create / update (a new immutable version per save) / schedule / pause / resume /
-  end / delete / list promotions with budget use; ``effective_status``.
+- ``promotions``: create / update (a new immutable version per save) / restore a version /
+  schedule / pause / resume / end / delete / list promotions with budget use; ``effective_status``.
 - ``coupons``: coupon templates, code batches (list, CSV export), ``claim_coupon``, ``claim_code``.
 - ``pricing``: ``quote_cart`` — server-side prices, live promotions the customer may still use,
   coupons, gift stock and the margin guard, through ``engine.promotions.quote``.
@@ -37,6 +37,7 @@ from services.commerce.promotions import (
     pause_promotion,
     promotion_versions,
     refresh_statuses,
+    restore_promotion_version,
     resume_promotion,
     schedule_promotion,
     update_promotion,
@@ -49,5 +50,5 @@ __all__ = [
     "get_coupon_template", "get_order", "get_promotion", "list_batches", "list_coupon_templates",
     "list_promotions",
     "pause_promotion", "pay_order", "promotion_versions", "quote_cart", "refresh_statuses",
-    "resume_promotion", "schedule_promotion", "update_coupon_template", "update_promotion",
+    "restore_promotion_version", "resume_promotion", "schedule_promotion", "update_coupon_template", "update_promotion",
 ]

@@ -1,5 +1,8 @@
-"""Promotions for marketers: create, edit (each save is a new immutable version), schedule, pause,
-resume, end, list with budget use.
+"""Promotions for marketers: create, edit (each save is a new immutable version), restore an older
+version (as a new one), schedule, pause, resume, end, list with budget use.
+
+Each version keeps the budgets and per-customer limit saved with it (``VersionRecord.limits``; None
+for versions saved before they were recorded), so versions compare and restore as a whole.
 
 A promotion's engine definition is the JSON of ``engine.promotions.Promotion`` without ``id`` (the
 promotion's code is its id; ``name`` defaults to the promotion's name). It is validated by the
@@ -29,7 +32,7 @@ from storage.models import utcnow
 from storage.repositories import audit
 from storage.repositories import promotions as repo
 from storage.repositories.errors import DuplicateError
-from storage.repositories.promotions import PromotionRecord, VersionRecord
+from storage.repositories.promotions import Limits, PromotionRecord, VersionRecord
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 ACTOR = "system"
@@ -184,9 +187,10 @@ def update_promotion(code: str, data: PromotionChange | dict[str, Any], *, actor
         doc, model, problems = engine_definition(code, name, change.definition or _renamed(rec, change.name))
         if problems or model is None:
             raise InvalidInput(problems)
+        limits = _limits_after(rec, change)
         version = repo.add_version(s, rec.id, name=name, definition=doc, starts_at=model.starts_at,
-                                   ends_at=model.ends_at, created_by=actor)
-        _set_limits(s, rec, change)
+                                   ends_at=model.ends_at, created_by=actor, limits=limits)
+        _set_limits(s, rec, limits)
         audit.record(s, actor=actor, action="promotion.update", entity_type="promotion", entity_id=code,
                      details={"version": version, "fields": sorted(change.model_fields_set)})
         rec = _get(s, code)
@@ -201,17 +205,27 @@ def _renamed(rec: PromotionRecord, new_name: str | None) -> dict[str, Any]:
     return doc
 
 
-def _set_limits(s: Any, rec: PromotionRecord, change: PromotionChange) -> None:
-    """Apply budget / limit changes named in the edit."""
+def _limits_of(rec: PromotionRecord) -> Limits:
+    """The promotion's budgets and per-customer limit as they are."""
+    return Limits(rec.budget_amount, rec.budget_uses, rec.per_customer_limit)
+
+
+def _limits_after(rec: PromotionRecord, change: PromotionChange) -> Limits:
+    """The budgets and limit after an edit (fields it does not name stay as they are)."""
     given = change.model_fields_set
-    if not given & {"budget_amount", "budget_uses", "per_customer_limit"}:
-        return
-    ok = repo.set_limits(
-        s, rec.id,
-        budget_amount=change.budget_amount if "budget_amount" in given else rec.budget_amount,
-        budget_uses=change.budget_uses if "budget_uses" in given else rec.budget_uses,
-        per_customer_limit=change.per_customer_limit if "per_customer_limit" in given else rec.per_customer_limit,
+    return Limits(
+        change.budget_amount if "budget_amount" in given else rec.budget_amount,
+        change.budget_uses if "budget_uses" in given else rec.budget_uses,
+        change.per_customer_limit if "per_customer_limit" in given else rec.per_customer_limit,
     )
+
+
+def _set_limits(s: Any, rec: PromotionRecord, limits: Limits) -> None:
+    """Store new budgets / limit (Conflict ``budget_below_used`` if a budget would fall below its use)."""
+    if limits == _limits_of(rec):
+        return
+    ok = repo.set_limits(s, rec.id, budget_amount=limits.budget_amount, budget_uses=limits.budget_uses,
+                         per_customer_limit=limits.per_customer_limit)
     if not ok:
         raise Conflict("budget_below_used", "a budget cannot be set below what is already used",
                        used_amount=str(rec.used_amount), used_uses=rec.used_uses)
@@ -232,9 +246,41 @@ def get_promotion(code: str, *, now: datetime | None = None) -> PromotionView:
 
 
 def promotion_versions(code: str) -> list[VersionRecord]:
-    """Every saved version of a promotion, oldest first."""
+    """Every saved version of a promotion, oldest first (with the limits each saved, if recorded)."""
     with session_scope() as s:
         return repo.versions(s, _get(s, code).id)
+
+
+def restore_promotion_version(code: str, version: int, *, actor: str = ACTOR,
+                              now: datetime | None = None) -> PromotionView:
+    """Save an older version's definition (and the budgets and limit it saved, if recorded) as a new
+    version; the versions in between stay in the history.
+
+    Raises:
+        NotFound (promotion or version), InvalidInput (the old definition fails today's checks),
+        Conflict ``promotion_ended``, ``already_current``, ``budget_below_used``.
+    """
+    with session_scope() as s:
+        rec = _get(s, code)
+        if rec.status == "ended":
+            raise Conflict("promotion_ended", f"promotion {code!r} has ended; copy it instead")
+        old = repo.get_version(s, rec.id, version)
+        if old is None:
+            raise NotFound("version", version)
+        if version == rec.current_version:
+            raise Conflict("already_current", f"version {version} is the current version", field="version")
+        name = str(old.definition.get("name") or rec.name)
+        doc, model, problems = engine_definition(code, name, old.definition)
+        if problems or model is None:
+            raise InvalidInput(problems)
+        limits = old.limits or _limits_of(rec)
+        new = repo.add_version(s, rec.id, name=name, definition=doc, starts_at=model.starts_at,
+                               ends_at=model.ends_at, created_by=actor, limits=limits, restored_from=version)
+        _set_limits(s, rec, limits)
+        audit.record(s, actor=actor, action="promotion.restore", entity_type="promotion", entity_id=code,
+                     details={"version": new, "restored": version})
+        rec = _get(s, code)
+    return view(rec, now or utcnow())
 
 
 def list_promotions(*, status: str | None = None, now: datetime | None = None) -> list[PromotionView]:

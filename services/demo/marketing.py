@@ -252,15 +252,18 @@ def promotion_rows(
     for offer, status in every:
         created = _created(offer.start, now)
         amount, uses = usage.get(offer.id, (_D("0"), 0))
+        budget = budget_for(offer, amount)
         promos.append(dict(
             id=offer.id, code=offer.code, name=offer.name, status=status, current_version=1,
-            created_by="marketer", budget_amount=budget_for(offer, amount),
+            created_by="marketer", budget_amount=budget,
             budget_uses=None, used_amount=amount, used_uses=uses,
             per_customer_limit=offer.per_customer, starts_at=offer.start, ends_at=offer.end,
             created_at=created, updated_at=max(created, min(now, offer.end or now))))
+        limits = {"budget_amount": None if budget is None else str(budget), "budget_uses": None,
+                  "per_customer_limit": offer.per_customer}
         versions.append(dict(id=offer.id, promotion_id=offer.id, version=1,
-                             definition=engine_definition(offer), created_by="marketer",
-                             created_at=created))
+                             definition=engine_definition(offer), limits=limits, restored_from=None,
+                             created_by="marketer", created_at=created))
     return promos, versions
 
 

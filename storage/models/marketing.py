@@ -52,6 +52,10 @@ class PromotionVersion(IdMixin, Base):
     promotion_id: Mapped[int] = mapped_column(sa.ForeignKey("promotions.id", ondelete="CASCADE"))
     version: Mapped[int]
     definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # budgets and per-customer limit saved with this version (money as text); NULL: not recorded
+    limits: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # the older version this one restored, if it was a restore
+    restored_from: Mapped[int | None]
     created_by: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -54,13 +54,39 @@ class PromotionRecord:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """A promotion's budgets and per-customer limit (None = no limit)."""
+
+    budget_amount: Decimal | None = None
+    budget_uses: int | None = None
+    per_customer_limit: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """As stored with a version (money as text)."""
+        amount = None if self.budget_amount is None else str(self.budget_amount)
+        return {"budget_amount": amount, "budget_uses": self.budget_uses,
+                "per_customer_limit": self.per_customer_limit}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Limits | None:
+        """What a version stored (None: saved before versions recorded limits)."""
+        if not isinstance(data, dict):
+            return None
+        amount = data.get("budget_amount")
+        return cls(None if amount is None else Decimal(str(amount)), data.get("budget_uses"),
+                   data.get("per_customer_limit"))
+
+
+@dataclass(frozen=True)
 class VersionRecord:
-    """One immutable version of a promotion's definition."""
+    """One immutable version of a promotion's definition, with the limits saved alongside it."""
 
     version: int
     definition: dict[str, Any]
     created_by: str | None
     created_at: datetime
+    limits: Limits | None = None
+    restored_from: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,8 +141,9 @@ def create(
     )
     session.add(row)
     session.flush()
+    limits = Limits(budget_amount, budget_uses, per_customer_limit)
     session.add(PromotionVersion(promotion_id=row.id, version=1, definition=definition,
-                                 created_by=created_by))
+                                 limits=limits.as_json(), created_by=created_by))
     session.flush()
     return _record(row, definition)
 
@@ -156,19 +183,35 @@ def versions(session: Session, promotion_id: int) -> list[VersionRecord]:
     """Every version of a promotion, oldest first."""
     rows = session.scalars(sa.select(PromotionVersion).where(
         PromotionVersion.promotion_id == promotion_id).order_by(PromotionVersion.version))
-    return [VersionRecord(r.version, dict(r.definition), r.created_by, r.created_at) for r in rows]
+    return [_version(r) for r in rows]
+
+
+def get_version(session: Session, promotion_id: int, version: int) -> VersionRecord | None:
+    """One version of a promotion, or None."""
+    row = session.scalar(sa.select(PromotionVersion).where(
+        PromotionVersion.promotion_id == promotion_id, PromotionVersion.version == version))
+    return None if row is None else _version(row)
+
+
+def _version(row: PromotionVersion) -> VersionRecord:
+    """Version row -> record."""
+    return VersionRecord(row.version, dict(row.definition), row.created_by, row.created_at,
+                         Limits.from_json(row.limits), row.restored_from)
 
 
 def add_version(
     session: Session, promotion_id: int, *, name: str, definition: dict[str, Any],
     starts_at: datetime | None, ends_at: datetime | None, created_by: str | None,
+    limits: Limits | None = None, restored_from: int | None = None,
 ) -> int:
-    """Append a new version and make it current; returns its number (the row is locked meanwhile)."""
+    """Append a new version (with the limits it saves) and make it current; returns its number (the
+    row is locked meanwhile)."""
     row = session.get(Promotion, promotion_id, with_for_update=True)
     assert row is not None
     version = row.current_version + 1
-    session.add(PromotionVersion(promotion_id=promotion_id, version=version,
-                                 definition=definition, created_by=created_by))
+    session.add(PromotionVersion(promotion_id=promotion_id, version=version, definition=definition,
+                                 limits=None if limits is None else limits.as_json(),
+                                 restored_from=restored_from, created_by=created_by))
     row.current_version, row.name, row.starts_at, row.ends_at = version, name, starts_at, ends_at
     session.flush()
     return version

@@ -21,10 +21,12 @@ from services.commerce import (
     pause_promotion,
     promotion_versions,
     refresh_statuses,
+    restore_promotion_version,
     resume_promotion,
     schedule_promotion,
     update_promotion,
 )
+from storage.repositories.promotions import Limits
 from tests.fixtures.commerce_data import NOW, percent, row_counts, threshold
 
 WINDOW = {"starts_at": (NOW + timedelta(days=1)).isoformat(), "ends_at": (NOW + timedelta(days=3)).isoformat()}
@@ -157,3 +159,65 @@ def test_only_a_draft_can_be_deleted(db: Engine) -> None:
         get_promotion("D")
     with pytest.raises(Conflict):
         delete_promotion("L")
+
+
+def test_each_version_keeps_the_budgets_and_limit_saved_with_it(db: Engine) -> None:
+    _new(budget_amount="1000", per_customer_limit=1)
+    update_promotion("P1", {"budget_amount": "2000", "budget_uses": 50}, now=NOW)
+    update_promotion("P1", {"definition": threshold(300, 60)}, now=NOW)
+    limits = [v.limits for v in promotion_versions("P1")]
+    assert limits == [Limits(Decimal("1000"), None, 1), Limits(Decimal("2000"), 50, 1), Limits(Decimal("2000"), 50, 1)]
+
+
+def test_restoring_a_version_saves_its_definition_and_limits_as_a_new_version(db: Engine) -> None:
+    _new(budget_amount="1000")
+    update_promotion("P1", {"name": "满300减60", "definition": threshold(300, 60), "budget_amount": "3000",
+                            "per_customer_limit": 2}, actor="li", now=NOW)
+    restored = restore_promotion_version("P1", 1, actor="wang", now=NOW)
+    assert (restored.version, restored.name, restored.budget_amount, restored.per_customer_limit) == (
+        3, "满300减50", Decimal("1000.00"), None)
+    assert restored.definition["params"]["tiers"] == [{"threshold": "300", "off": "50"}]
+    versions = promotion_versions("P1")
+    assert [(v.version, v.restored_from, v.created_by) for v in versions] == [
+        (1, None, "system"), (2, None, "li"), (3, 1, "wang")]
+    assert versions[2].definition == versions[0].definition  # versions 1 and 2 are untouched
+    assert versions[1].definition["params"]["tiers"][0]["off"] == "60"
+    with db.connect() as conn:
+        audit = conn.execute(sa.text("SELECT actor, details FROM audit_log WHERE action = 'promotion.restore'")).all()
+    assert len(audit) == 1 and audit[0][0] == "wang" and '"restored": 1' in str(audit[0][1])
+
+
+def test_a_version_saved_before_limits_were_recorded_restores_its_definition_and_keeps_the_limits(
+        db: Engine) -> None:
+    _new(budget_uses=10)
+    update_promotion("P1", {"definition": threshold(300, 60)}, now=NOW)
+    with db.begin() as conn:
+        conn.execute(sa.text("UPDATE promotion_versions SET limits = NULL WHERE version = 1"))
+    assert promotion_versions("P1")[0].limits is None
+    restored = restore_promotion_version("P1", 1, now=NOW)
+    assert restored.budget_uses == 10 and restored.definition["params"]["tiers"][0]["off"] == "50"
+    assert promotion_versions("P1")[2].limits == Limits(None, 10, None)
+
+
+def test_a_restore_that_cannot_be_done_changes_nothing(db: Engine) -> None:
+    _new(budget_uses=5)
+    update_promotion("P1", {"budget_uses": 20}, now=NOW)
+    with db.begin() as conn:
+        conn.execute(sa.text("UPDATE promotions SET used_uses = 8 WHERE code = 'P1'"))
+    before = row_counts()
+    with pytest.raises(Conflict) as caught:
+        restore_promotion_version("P1", 1, now=NOW)  # its budget of 5 uses is below the 8 used
+    assert caught.value.code == "budget_below_used"
+    with pytest.raises(Conflict) as caught:
+        restore_promotion_version("P1", 2, now=NOW)
+    assert caught.value.code == "already_current"
+    with pytest.raises(NotFound):
+        restore_promotion_version("P1", 7, now=NOW)
+    with pytest.raises(NotFound):
+        restore_promotion_version("nope", 1, now=NOW)
+    assert row_counts() == before and get_promotion("P1").version == 2 and get_promotion("P1").budget_uses == 20
+    schedule_promotion("P1", now=NOW)
+    end_promotion("P1", now=NOW)
+    with pytest.raises(Conflict) as caught:
+        restore_promotion_version("P1", 1, now=NOW)
+    assert caught.value.code == "promotion_ended"

@@ -268,6 +268,14 @@ def test_promotion_definitions_are_valid_engine_promotions(rows: Rows) -> None:
     assert {"live", "ended", "scheduled", "draft"} <= statuses
 
 
+def test_each_promotion_version_records_the_budget_and_limit_it_was_saved_with(rows: Rows) -> None:
+    for version, promo in zip(rows["promotion_versions"], rows["promotions"], strict=True):
+        amount = promo["budget_amount"]
+        assert version["limits"] == {"budget_amount": None if amount is None else str(amount),
+                                     "budget_uses": promo["budget_uses"],
+                                     "per_customer_limit": promo["per_customer_limit"]}
+
+
 def test_campaigns_show_every_lifecycle_state_and_journeys_point_at_them(rows: Rows) -> None:
     states = {c["state"] for c in rows["campaigns"]}
     assert {"completed", "running", "scheduled", "draft"} <= states
