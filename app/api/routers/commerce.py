@@ -7,7 +7,8 @@ Paths (under /api/v1):
   answer the first response again (header ``Idempotent-Replayed: true``), the same key with another
   body is 409 ``idempotency_key_reused``. ``GET /orders/{order_no}``, ``POST .../pay``, ``.../cancel``.
 - ``POST /coupons/claim`` — ``{"template_code", "customer_id"}`` or ``{"code", "customer_id"}``.
-- ``/promotions`` — list, create, get, edit (``PATCH``: a new version), delete (drafts), versions,
+- ``/promotions`` — list, create, get, edit (``PATCH``: a new version), delete (drafts), versions
+  (``GET .../versions``; ``POST .../versions/{n}/restore`` saves version n again as a new version),
   and ``POST /promotions/{code}/{schedule|pause|resume|end}``.
 - ``/coupon-templates`` — list, create, get, edit; ``POST .../{code}/batches`` generates codes;
   ``GET .../{code}/batches/{id}.csv`` exports them.
@@ -220,11 +221,21 @@ class PromotionOut(ApiModel):
     updated_at: Time
 
 
+class LimitsOut(ApiModel):
+    """The budgets and per-customer limit saved with a version (null = no limit)."""
+
+    budget_amount: Money | None
+    budget_uses: int | None
+    per_customer_limit: int | None
+
+
 class VersionOut(ApiModel):
     """One saved version of a promotion."""
 
     version: int
     definition: dict[str, Any]
+    limits: LimitsOut | None = Field(description="null for versions saved before limits were recorded")
+    restored_from: int | None = Field(description="the version this one restored, if it was a restore")
     created_by: str | None
     created_at: Time
 
@@ -267,6 +278,15 @@ def delete_promotion(code: Code, user: Writer) -> Response:
 def promotion_versions(code: Code, _: Reader) -> list[VersionOut]:
     """Every saved version, oldest first."""
     return [VersionOut.model_validate(v) for v in _call(commerce.promotion_versions, code)]
+
+
+@router.post("/promotions/{code}/versions/{version}/restore", tags=["promotions"], responses=_ERRORS)
+def restore_promotion_version(code: Code, version: Annotated[int, Path(ge=1)], user: Writer) -> PromotionOut:
+    """Save version ``version`` again as a new version: its definition, and the budgets and
+    per-customer limit it saved (if recorded). 409 ``already_current``, ``promotion_ended``,
+    ``budget_below_used`` (nothing changed)."""
+    return PromotionOut.model_validate(_call(commerce.restore_promotion_version, code, version,
+                                             actor=user.username))
 
 
 _LIFECYCLE = {"schedule": commerce.schedule_promotion, "pause": commerce.pause_promotion,

@@ -109,6 +109,58 @@ def test_an_invalid_promotion_is_a_422_naming_every_field_and_saves_nothing(
     assert row_counts() == before
 
 
+def test_versions_list_their_limits_and_an_old_one_is_restored_as_a_new_version(
+        client: TestClient, marketer: Headers, bearer: Callable[..., Headers]) -> None:
+    _promotion(client, marketer, "mj", threshold(300, 50), budget_amount="1000")
+    client.patch(f"{API_PREFIX}/promotions/mj", json={"definition": threshold(300, 60), "per_customer_limit": 2},
+                 headers=marketer)
+    restored = client.post(f"{API_PREFIX}/promotions/mj/versions/1/restore", headers=marketer)
+    assert restored.status_code == 200
+    body = restored.json()
+    assert body["version"] == 3 and body["per_customer_limit"] is None and body["budget_amount"] == "1000.00"
+    assert body["definition"]["params"]["tiers"][0]["off"] == "50"
+    versions = client.get(f"{API_PREFIX}/promotions/mj/versions", headers=bearer("analyst")).json()
+    assert [(v["version"], v["restored_from"], v["created_by"]) for v in versions] == [
+        (1, None, "marketer"), (2, None, "marketer"), (3, 1, "marketer")]
+    assert versions[1]["limits"] == {"budget_amount": "1000.00", "budget_uses": None, "per_customer_limit": 2}
+    again = client.post(f"{API_PREFIX}/promotions/mj/versions/3/restore", headers=marketer)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_current"
+    assert _fields(again) == {"body.version"}
+    assert client.post(f"{API_PREFIX}/promotions/mj/versions/9/restore", headers=marketer).status_code == 404
+    assert client.post(f"{API_PREFIX}/promotions/mj/versions/0/restore", headers=marketer).status_code == 422
+    refused = client.post(f"{API_PREFIX}/promotions/mj/versions/1/restore", headers=bearer("analyst"))
+    assert refused.status_code == 403
+    assert client.get(f"{API_PREFIX}/promotions/mj", headers=marketer).json()["version"] == 3
+
+
+def test_a_coupon_template_is_edited_with_patch_and_bad_edits_change_nothing(
+        client: TestClient, marketer: Headers) -> None:
+    _promotion(client, marketer, "c10", threshold(100, 10))
+    client.post(f"{API_PREFIX}/promotions/c10/schedule", headers=marketer)
+    client.post(f"{API_PREFIX}/coupon-templates", headers=marketer, json={
+        "code": "T10", "name": "满100减10券", "promotion_code": "c10", "stock": 5, "valid_days": 7})
+    (a,) = add_customers(1)
+    client.post(f"{API_PREFIX}/coupons/claim", json={"template_code": "T10", "customer_id": a}, headers=marketer)
+    edited = client.patch(f"{API_PREFIX}/coupon-templates/T10", headers=marketer, json={
+        "name": "满100减10 新人券", "stock": 50, "valid_days": None,
+        "claim_ends_at": "2026-12-31T23:59:00+08:00"})
+    assert edited.status_code == 200
+    body = edited.json()
+    assert (body["name"], body["stock"], body["valid_days"], body["claimed"]) == ("满100减10 新人券", 50, None, 1)
+    assert body["claim_ends_at"] == "2026-12-31T23:59:00+08:00" and body["promotion_code"] == "c10"
+    below = client.patch(f"{API_PREFIX}/coupon-templates/T10", json={"stock": 0}, headers=marketer)
+    assert below.status_code == 409 and below.json()["error"]["code"] == "stock_below_claimed"
+    bad = client.patch(f"{API_PREFIX}/coupon-templates/T10", headers=marketer,
+                       json={"code": "T11", "promotion_code": "x", "per_customer_limit": 0})
+    assert bad.status_code == 422
+    assert _fields(bad) == {"body.code", "body.promotion_code", "body.per_customer_limit"}
+    window = client.patch(f"{API_PREFIX}/coupon-templates/T10", headers=marketer,
+                          json={"claim_starts_at": "2027-01-01T00:00:00+08:00"})
+    assert window.status_code == 422 and _fields(window) == {"body.claim_ends_at"}
+    assert client.patch(f"{API_PREFIX}/coupon-templates/NOPE", json={"name": "x"}, headers=marketer).status_code == 404
+    assert client.get(f"{API_PREFIX}/coupon-templates/T10", headers=marketer).json() == body
+
+
 def test_coupon_templates_batches_csv_and_claims(client: TestClient, marketer: Headers, db: Engine) -> None:
     _promotion(client, marketer, "c10", threshold(100, 10))
     client.post(f"{API_PREFIX}/promotions/c10/schedule", headers=marketer)
@@ -201,7 +253,7 @@ def test_the_routes_make_valid_openapi_with_roles_and_the_error_body(api: FastAP
     doc = api.openapi()
     validate(doc)
     ops = {(m.upper(), p): op for p, methods in doc["paths"].items() for m, op in methods.items()}
-    assert len(ops) == 18
+    assert len(ops) == 19
     assert all(op["x-roles"] and {"401", "403"} <= set(op["responses"]) for op in ops.values())
     assert ops[("POST", "/api/v1/quote")]["x-roles"] == ["admin", "marketer", "designer", "analyst"]
     assert ops[("POST", "/api/v1/orders")]["x-roles"] == ["admin", "marketer"]
