@@ -14,6 +14,8 @@ from engine.promotions.model import Cart, Context, Customer, Promotion, Scope
 
 _COMPILED: dict[str, Callable[[dict[str, Any]], Any]] = {}
 _CACHE_LIMIT = 4096
+# Promotions are immutable models: the predicate of one promotion object is compiled once, not per quote.
+_CHECKS: dict[int, tuple[Promotion, Callable[[dict[str, Any]], bool] | None]] = {}
 
 
 class CartIndex:
@@ -153,8 +155,16 @@ def _compile_all(promotions: list[Promotion]) -> list[Callable[[dict[str, Any]],
     checks: list[Callable[[dict[str, Any]], bool] | None] = []
     problems: list[Problem] = []
     for i, promotion in enumerate(promotions):
+        known = _CHECKS.get(id(promotion))
+        if known is not None and known[0] is promotion:  # the memo holds the promotion, so its id is not reused
+            checks.append(known[1])
+            continue
         try:
-            checks.append(compile_condition(promotion.condition))
+            check = compile_condition(promotion.condition)
+            if len(_CHECKS) >= _CACHE_LIMIT:
+                _CHECKS.clear()
+            _CHECKS[id(promotion)] = (promotion, check)
+            checks.append(check)
         except ValueError as exc:
             problems.append(Problem(f"promotions[{i}].condition", str(exc)))
             checks.append(None)

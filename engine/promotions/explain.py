@@ -47,8 +47,21 @@ def not_applied(promotion: Promotion, reason: str, detail: dict[str, str] | None
 
 
 def ineligible_entries(items: list[Ineligible]) -> list[NotApplied]:
-    """Promotions screened out before stacking."""
-    return [not_applied(item.promotion, item.reason) for item in items]
+    """Promotions screened out before stacking (an entry depends only on the promotion and the reason,
+    and entries are immutable: each is built once per promotion object and reused by later quotes)."""
+    found = []
+    for item in items:
+        key = (id(item.promotion), item.reason)
+        known = _SCREENED.get(key)
+        if known is None or known[0] is not item.promotion:  # the memo holds the promotion: its id is not reused
+            if len(_SCREENED) >= 8192:
+                _SCREENED.clear()
+            known = _SCREENED[key] = (item.promotion, not_applied(item.promotion, item.reason))
+        found.append(known[1])
+    return found
+
+
+_SCREENED: dict[tuple[int, str], tuple[Promotion, NotApplied]] = {}
 
 
 @dataclass
