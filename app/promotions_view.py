@@ -1,9 +1,10 @@
 """Plain-Python shaping of promotions and coupon templates for the Promotions pages.
 
 Everything here is testable without a browser or a database: list rows, the editor form <-> the
-service's promotion input (with field errors keyed by form field), the deal in words, coupon-template
-rows and input. Rows hold strings only; text shown in both languages carries one entry per locale
-(``row["zh-CN"]``, ``row["en"]``). The checkout simulator's helpers are in ``app.checkout_view``.
+service's promotion input (with field errors keyed by form field), the deal in words. Rows hold
+strings only; text shown in both languages carries one entry per locale (``row["zh-CN"]``,
+``row["en"]``). Coupon templates are in ``app.coupon_templates_view``, the checkout simulator's
+helpers in ``app.checkout_view``, the version history's in ``app.promotion_versions_view``.
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ def form_from_promotion(view: Any) -> EditorValues:
                         condition if isinstance(condition, dict) else {})
 
 
-class _Reader:
+class FormReader:
     """Reads form text into numbers, collecting an error key per field."""
 
     def __init__(self, form: dict[str, str]) -> None:
@@ -255,7 +256,7 @@ def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _params(kind: str, values: EditorValues, r: _Reader) -> dict[str, Any]:
+def _params(kind: str, values: EditorValues, r: FormReader) -> dict[str, Any]:
     """The params of one promotion type, read from the form."""
     if kind == "threshold_off":
         tiers = []
@@ -288,7 +289,7 @@ def _s(value: Decimal | None) -> str | None:
 
 def to_payload(values: EditorValues) -> tuple[dict[str, Any], dict[str, str]]:
     """The service input (code, name, definition, budgets, limit) and local errors (field -> i18n key)."""
-    form, r = values.form, _Reader(values.form)
+    form, r = values.form, FormReader(values.form)
     kind = form.get("type", "")
     if kind not in TYPES:
         r.errors["type"] = "promo.err_required"
@@ -345,7 +346,7 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"no more than 2 decimal places", "promo.err_decimals"),
     (r"should match pattern", "promo.err_code_pattern"),
     (r"at most \d+ characters|should have at most", "promo.err_too_long"),
-    (r"ends_at must be after starts_at", "promo.err_window"),
+    (r"ends_at must be after (claim_)?starts_at|^must be after (claim_)?starts_at", "promo.err_window"),
     (r"higher threshold must not take less off", "promo.err_ladder"),
     (r"distinct thresholds", "promo.err_tiers_distinct"),
     (r"takes exactly one tier", "promo.err_repeat_one"),
@@ -470,7 +471,7 @@ def scope_summary(categories: int, skus: int, excluded: int) -> dict[str, str]:
     return out
 
 
-def _bare(rule: Any) -> Any:
+def bare_condition(rule: Any) -> Any:
     """A condition without the builder's wrapping: {"and": [x]} -> x, None / {} -> {}."""
     while isinstance(rule, dict) and len(rule) == 1 and isinstance(rule.get("and"), list) and len(rule["and"]) == 1:
         rule = rule["and"][0]
@@ -479,7 +480,11 @@ def _bare(rule: Any) -> Any:
 
 def same_condition(a: Any, b: Any) -> bool:
     """True if two JSON-Logic conditions say the same (the builder wraps a single rule in an "and")."""
-    return json.dumps(_bare(a), sort_keys=True, default=str) == json.dumps(_bare(b), sort_keys=True, default=str)
+    def text(rule: Any) -> str:
+        """The unwrapped condition as stable JSON."""
+        return json.dumps(bare_condition(rule), sort_keys=True, default=str)
+
+    return text(a) == text(b)
 
 
 def condition_fields() -> dict[str, list[dict[str, Any]]]:
@@ -504,51 +509,3 @@ def product_option(p: Any) -> dict[str, str]:
     """A product in a picker: SKU, name, category and price."""
     return {"sku": p.sku, "name": p.name, "category": p.category or "", "price": money(p.price)}
 
-
-# ---------------------------------------------------------------- coupon templates
-
-
-TEMPLATE_DEFAULTS: dict[str, str] = {"code": "", "name": "", "promotion_code": "", "claim_starts_at": "",
-                                     "claim_ends_at": "", "stock": "", "per_customer_limit": "1", "valid_days": "7"}
-
-
-def template_row(rec: Any, promotion_names: dict[str, str]) -> dict[str, str]:
-    """A row of the coupon templates table (with the name of the promotion it unlocks)."""
-    stock = "" if rec.stock is None else f"{rec.stock:,}"
-    promotion = rec.promotion_code or ""
-    return {
-        "code": rec.code, "name": rec.name, "promotion_code": promotion,
-        "promotion_name": promotion_names.get(promotion, promotion),
-        "claim_starts": local_datetime(rec.claim_starts_at) if rec.claim_starts_at else "",
-        "claim_ends": local_datetime(rec.claim_ends_at) if rec.claim_ends_at else "",
-        "stock": stock, "claimed": f"{rec.claimed:,}",
-        "per_customer_limit": "" if rec.per_customer_limit is None else str(rec.per_customer_limit),
-        "valid_days": "" if rec.valid_days is None else str(rec.valid_days),
-    }
-
-
-def template_payload(form: dict[str, str], kinds: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The service input of a new coupon template and local errors (field -> i18n key)."""
-    r = _Reader(form)
-    for key in ("code", "name", "promotion_code"):
-        if not form.get(key, "").strip():
-            r.errors[key] = "promo.err_required"
-    promotion = form.get("promotion_code", "").strip()
-    payload = {"code": form.get("code", "").strip(), "name": form.get("name", "").strip(),
-               "promotion_code": promotion, "kind": kinds.get(promotion) or "discount",
-               "claim_starts_at": r.when("claim_starts_at"), "claim_ends_at": r.when("claim_ends_at"),
-               "stock": r.integer("stock"), "per_customer_limit": r.integer("per_customer_limit"),
-               "valid_days": r.integer("valid_days")}
-    return payload, r.errors
-
-
-def batch_filename(template_code: str, batch_id: int) -> str:
-    """The CSV file name of a batch."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", template_code)
-    return f"coupons-{safe}-batch{batch_id}.csv"
-
-
-def batch_row(batch: Any) -> dict[str, str]:
-    """A generated batch in the templates tab."""
-    return {"id": str(batch.id), "template_code": batch.template_code, "size": str(batch.size),
-            "when": local_datetime(batch.created_at), "by": batch.created_by or ""}

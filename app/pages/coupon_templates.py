@@ -1,4 +1,5 @@
-"""优惠券模板 / Coupon templates tab of the Promotions page: list, create, generate code batches, export CSV."""
+"""优惠券模板 / Coupon templates tab of the Promotions page: list, create, edit (what the service lets
+change; the code and the promotion are shown locked, with why), generate code batches, export CSV."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 
 import reflex as rx
 
+from app import coupon_templates_view as tpl_view
 from app import promotions_view as view
 from app.state import AuthState, t
 from services import commerce
@@ -14,7 +16,7 @@ EDIT_ROUTE = view.EDIT_ROUTE
 
 
 class CouponTemplatesState(rx.State):
-    """The coupon templates tab: list, create, generate code batches, export them as CSV."""
+    """The coupon templates tab: list, create, edit, generate code batches, export them as CSV."""
 
     rows: list[dict[str, str]] = []
     batches: list[dict[str, str]] = []
@@ -22,8 +24,11 @@ class CouponTemplatesState(rx.State):
     kinds: dict[str, str] = {}
     loaded: bool = False
     create_open: bool = False
-    form: dict[str, str] = dict(view.TEMPLATE_DEFAULTS)
+    form: dict[str, str] = dict(tpl_view.TEMPLATE_DEFAULTS)
     field_errors: dict[str, str] = {}
+    editing: str = ""  # the code of the template being edited; "" while creating one
+    original: dict[str, str] = {}
+    locked: dict[str, dict[str, str]] = {}
     saving: bool = False
     batch_open: bool = False
     batch_template: str = ""
@@ -40,8 +45,8 @@ class CouponTemplatesState(rx.State):
         templates, batches, promotions = await asyncio.to_thread(
             lambda: (commerce.list_coupon_templates(), commerce.list_batches(), commerce.list_promotions()))
         names = {p.code: p.name for p in promotions}
-        self.rows = [view.template_row(r, names) for r in templates]
-        self.batches = [view.batch_row(b) for b in batches]
+        self.rows = [tpl_view.template_row(r, names) for r in templates]
+        self.batches = [tpl_view.batch_row(b) for b in batches]
         usable = [p for p in promotions if p.status != "ended"]
         self.promotions = [{"code": p.code, "name": p.name} for p in usable]
         self.kinds = {p.code: str(p.definition.get("type", "")) for p in usable}
@@ -50,7 +55,26 @@ class CouponTemplatesState(rx.State):
     @rx.event
     def open_create(self):
         """A blank template form."""
-        self.form, self.field_errors, self.create_open = dict(view.TEMPLATE_DEFAULTS), {}, True
+        self.form, self.field_errors, self.create_open = dict(tpl_view.TEMPLATE_DEFAULTS), {}, True
+        self.editing, self.original, self.locked = "", {}, {}
+
+    @rx.event
+    async def open_edit(self, code: str):
+        """The form of a saved template (read afresh), with what cannot change and why."""
+        auth = await self.get_state(AuthState)
+        if auth.user_for("promotions") is None:
+            return
+        try:
+            rec = await asyncio.to_thread(commerce.get_coupon_template, code)
+        except commerce.NotFound:
+            yield rx.toast.error(view.say("coupon.not_found", auth.locale))
+            yield CouponTemplatesState.load
+            return
+        names = {r["promotion_code"]: r["promotion_name"] for r in self.rows}
+        self.form = tpl_view.template_form(rec)
+        self.original, self.field_errors = dict(self.form), {}
+        self.locked = tpl_view.locked_texts(tpl_view.template_row(rec, names))
+        self.editing, self.create_open = code, True
 
     @rx.event
     def set_create_open(self, value: bool):
@@ -64,6 +88,41 @@ class CouponTemplatesState(rx.State):
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != key}
 
     @rx.event
+    def submit(self):
+        """Save the form: a new template, or the changes to the one being edited."""
+        return CouponTemplatesState.update if self.editing else CouponTemplatesState.create
+
+    @rx.event
+    async def update(self):
+        """Save the changed fields of the template being edited; field errors next to the fields."""
+        auth = await self.get_state(AuthState)
+        user = auth.user_for("promotions")
+        if not view.may_write(user):
+            yield rx.toast.error(view.say("promo.no_permission", auth.locale))
+            return
+        change, errors = tpl_view.template_change(self.form, self.original)
+        if errors:
+            self.field_errors = view.local_errors(errors, auth.locale)
+            return
+        if change:
+            self.saving = True
+            yield
+            try:
+                await asyncio.to_thread(commerce.update_coupon_template, self.editing, change, actor=user.username)
+            except commerce.InvalidInput as err:
+                self.saving, self.field_errors = False, tpl_view.template_errors(err.problems, auth.locale)
+                return
+            except commerce.Conflict as err:
+                self.saving, self.field_errors = False, tpl_view.conflict_errors(err, auth.locale)
+                return
+            except commerce.NotFound:
+                self.saving, self.field_errors = False, {"form": view.say("coupon.not_found", auth.locale)}
+                return
+        self.saving, self.create_open = False, False
+        yield rx.toast.success(view.say("coupon.updated", auth.locale).format(name=self.form["name"].strip()))
+        yield CouponTemplatesState.load
+
+    @rx.event
     async def create(self):
         """Save the new template; field errors next to the fields."""
         auth = await self.get_state(AuthState)
@@ -71,7 +130,7 @@ class CouponTemplatesState(rx.State):
         if not view.may_write(user):
             yield rx.toast.error(view.say("promo.no_permission", auth.locale))
             return
-        payload, errors = view.template_payload(self.form, self.kinds)
+        payload, errors = tpl_view.template_payload(self.form, self.kinds)
         if errors:
             self.field_errors = view.local_errors(errors, auth.locale)
             return
@@ -80,11 +139,10 @@ class CouponTemplatesState(rx.State):
         try:
             await asyncio.to_thread(commerce.create_coupon_template, payload, actor=user.username)
         except commerce.InvalidInput as err:
-            self.saving, self.field_errors = False, view.field_errors(err.problems, auth.locale)
+            self.saving, self.field_errors = False, tpl_view.template_errors(err.problems, auth.locale)
             return
         except commerce.Conflict as err:
-            self.saving = False
-            self.field_errors = {err.detail.get("field", "code"): view.message_for(str(err), auth.locale)}
+            self.saving, self.field_errors = False, tpl_view.conflict_errors(err, auth.locale)
             return
         self.saving, self.create_open = False, False
         yield rx.toast.success(view.say("coupon.created", auth.locale).format(name=payload["name"]))
@@ -126,7 +184,7 @@ class CouponTemplatesState(rx.State):
             self.generating, self.batch_error = False, str(err)
             return
         self.generating, self.batch_open = False, False
-        self.batches = [view.batch_row(batch), *self.batches]
+        self.batches = [tpl_view.batch_row(batch), *self.batches]
         yield rx.toast.success(view.say("coupon.generated", auth.locale).format(n=str(batch.size)))
 
     @rx.event
@@ -136,75 +194,102 @@ class CouponTemplatesState(rx.State):
         if auth.user_for("promotions") is None:
             return None
         text = await asyncio.to_thread(commerce.export_batch_csv, template_code, int(batch_id))
-        return rx.download(data=text, filename=view.batch_filename(template_code, int(batch_id)),
+        return rx.download(data=text, filename=tpl_view.batch_filename(template_code, int(batch_id)),
                            mime_type="text/csv")
 
 
 # ---------------------------------------------------------------- view
 
+CT = CouponTemplatesState
+
 
 def _tpl_field(label_key: str, key: str, control: rx.Component, help_key: str = "",
-               required: bool = False) -> rx.Component:
-    """Label above, control, help or the field's error under it."""
+               required: bool = False, edit_help: rx.Var | None = None) -> rx.Component:
+    """Label above, control, help (its own text while editing, if given) or the field's error under it."""
+    help_text = rx.text(t(help_key), size="1", color="var(--gray-10)") if help_key else rx.fragment()
+    if edit_help is not None:
+        help_text = rx.cond(CT.editing != "", rx.text(edit_help, size="1", color="var(--gray-10)"), help_text)
     return rx.vstack(
         rx.hstack(rx.text(t(label_key), size="2", weight="medium"),
                   rx.text("*", color="var(--red-9)") if required else rx.fragment(), spacing="1"),
         control,
-        rx.cond(CouponTemplatesState.field_errors.contains(key),
-                rx.text(CouponTemplatesState.field_errors[key], size="1", color="var(--red-11)",
-                        id=f"tpl-error-{key}"),
-                rx.text(t(help_key), size="1", color="var(--gray-10)") if help_key else rx.fragment()),
+        rx.cond(CT.field_errors.contains(key),
+                rx.text(CT.field_errors[key], size="1", color="var(--red-11)", id=f"tpl-error-{key}"),
+                help_text),
         spacing="1", width="100%",
     )
 
 
 def _tpl_input(key: str, **props: object) -> rx.Component:
     """A text input bound to one field of the template form."""
-    return rx.input(value=CouponTemplatesState.form[key],
-                    on_change=lambda v: CouponTemplatesState.set_field(key, v), id=f"tpl-{key}",
+    return rx.input(value=CT.form[key], on_change=lambda v: CT.set_field(key, v), id=f"tpl-{key}",
                     width="100%", **props)
 
 
-def _create_dialog() -> rx.Component:
-    """New coupon template."""
+def _identity_fields() -> rx.Component:
+    """Code and promotion: inputs for a new template; locked, with why, for a saved one."""
     promotion = rx.select.root(
         rx.select.trigger(placeholder=t("coupon.pick_promotion"), width="100%", id="tpl-promotion_code"),
-        rx.select.content(rx.foreach(CouponTemplatesState.promotions, lambda p: rx.select.item(
+        rx.select.content(rx.foreach(CT.promotions, lambda p: rx.select.item(
             p["name"] + " (" + p["code"] + ")", value=p["code"]))),
-        value=CouponTemplatesState.form["promotion_code"],
-        on_change=lambda v: CouponTemplatesState.set_field("promotion_code", v),
+        value=CT.form["promotion_code"],
+        on_change=lambda v: CT.set_field("promotion_code", v),
     )
+    texts = CT.locked[AuthState.locale]
+    locked = rx.callout.root(
+        rx.callout.icon(rx.icon("lock", size=16)),
+        rx.vstack(rx.text(t("coupon.locked_title"), size="2", weight="bold"),
+                  rx.text(texts["code"], size="2", id="tpl-locked-code"),
+                  rx.text(texts["promotion"], size="2", id="tpl-locked-promotion"), spacing="1"),
+        color_scheme="gray", size="1", id="tpl-locked",
+    )
+    create = rx.grid(
+        _tpl_field("coupon.field_code", "code", _tpl_input("code", placeholder="D11-50"), "coupon.help_code", True),
+        _tpl_field("coupon.field_promotion", "promotion_code", promotion, "coupon.help_promotion", True),
+        columns="2", spacing="4", width="100%",
+    )
+    return rx.cond(CT.editing != "", locked, create)
+
+
+def _create_dialog() -> rx.Component:
+    """New coupon template, or edit a saved one."""
+    texts = CT.locked[AuthState.locale]
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(t("coupon.new")),
-            rx.dialog.description(t("coupon.new_help"), size="2", color="var(--gray-11)"),
-            rx.grid(
-                _tpl_field("coupon.field_code", "code", _tpl_input("code", placeholder="D11-50"),
-                           "coupon.help_code", True),
+            rx.dialog.title(rx.cond(CT.editing != "", t("coupon.edit_title"), t("coupon.new"))),
+            rx.dialog.description(rx.cond(CT.editing != "", t("coupon.edit_help"), t("coupon.new_help")),
+                                  size="2", color="var(--gray-11)"),
+            rx.vstack(
                 _tpl_field("coupon.field_name", "name", _tpl_input("name"), "", True),
-                rx.box(_tpl_field("coupon.field_promotion", "promotion_code", promotion, "coupon.help_promotion",
-                                  True), grid_column="span 2"),
-                _tpl_field("coupon.field_claim_starts", "claim_starts_at",
-                           _tpl_input("claim_starts_at", type="datetime-local"), "promo.help_tz"),
-                _tpl_field("coupon.field_claim_ends", "claim_ends_at",
-                           _tpl_input("claim_ends_at", type="datetime-local"), "promo.help_tz"),
-                _tpl_field("coupon.field_stock", "stock", _tpl_input("stock", type="number", min="0"),
-                           "coupon.help_stock"),
-                _tpl_field("coupon.field_limit", "per_customer_limit",
-                           _tpl_input("per_customer_limit", type="number", min="1"), "coupon.help_limit"),
-                _tpl_field("coupon.field_valid_days", "valid_days",
-                           _tpl_input("valid_days", type="number", min="1"), "coupon.help_valid_days"),
-                columns="2", spacing="4", width="100%", margin_top="16px",
+                _identity_fields(),
+                rx.grid(
+                    _tpl_field("coupon.field_claim_starts", "claim_starts_at",
+                               _tpl_input("claim_starts_at", type="datetime-local"), "promo.help_tz"),
+                    _tpl_field("coupon.field_claim_ends", "claim_ends_at",
+                               _tpl_input("claim_ends_at", type="datetime-local"), "promo.help_tz"),
+                    _tpl_field("coupon.field_stock", "stock", _tpl_input("stock", type="number", min="0"),
+                               "coupon.help_stock", edit_help=texts["stock"]),
+                    _tpl_field("coupon.field_limit", "per_customer_limit",
+                               _tpl_input("per_customer_limit", type="number", min="1"), "coupon.help_limit",
+                               edit_help=t("coupon.help_limit_edit")),
+                    _tpl_field("coupon.field_valid_days", "valid_days",
+                               _tpl_input("valid_days", type="number", min="1"), "coupon.help_valid_days",
+                               edit_help=t("coupon.help_valid_days_edit")),
+                    columns="2", spacing="4", width="100%",
+                ),
+                spacing="4", width="100%", margin_top="16px",
             ),
+            rx.cond(CT.field_errors.contains("form"),
+                    rx.callout(CT.field_errors["form"], icon="circle_alert", color_scheme="red", size="1",
+                               margin_top="12px", id="tpl-error-form"), rx.fragment()),
             rx.hstack(
                 rx.dialog.close(rx.button(t("promo.cancel"), variant="soft", color_scheme="gray")),
-                rx.button(t("promo.save"), on_click=CouponTemplatesState.create, loading=CouponTemplatesState.saving,
-                          id="tpl-save"),
+                rx.button(t("promo.save"), on_click=CT.submit, loading=CT.saving, id="tpl-save"),
                 justify="end", spacing="3", margin_top="20px",
             ),
             max_width="640px",
         ),
-        open=CouponTemplatesState.create_open, on_open_change=CouponTemplatesState.set_create_open,
+        open=CT.create_open, on_open_change=CT.set_create_open,
     )
 
 
@@ -255,8 +340,12 @@ def _template_row(r: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(rx.cond(r["per_customer_limit"] != "", r["per_customer_limit"], t("promo.unlimited")),
                               size="2")),
         rx.table.cell(rx.text(rx.cond(r["valid_days"] != "", r["valid_days"], t("promo.unlimited")), size="2")),
-        rx.table.cell(rx.button(rx.icon("qr_code", size=14), t("coupon.generate"), size="1", variant="soft",
-                                on_click=CouponTemplatesState.open_batch(r["code"]), id="batch-" + r["code"])),
+        rx.table.cell(rx.hstack(
+            rx.button(rx.icon("pencil", size=14), t("coupon.edit"), size="1", variant="ghost",
+                      on_click=CouponTemplatesState.open_edit(r["code"]), id="tpl-edit-" + r["code"]),
+            rx.button(rx.icon("qr_code", size=14), t("coupon.generate"), size="1", variant="soft",
+                      on_click=CouponTemplatesState.open_batch(r["code"]), id="batch-" + r["code"]),
+            spacing="3", align="center")),
         id="tpl-row-" + r["code"], align="center",
     )
 

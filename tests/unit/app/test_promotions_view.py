@@ -1,4 +1,4 @@
-"""The Promotions pages' view helpers: list rows, the editor form <-> service input, coupon templates."""
+"""The Promotions pages' view helpers: list rows, the editor form <-> service input."""
 
 from __future__ import annotations
 
@@ -279,41 +279,6 @@ def test_categories_are_offered_as_leaves_labelled_with_their_parent() -> None:
     cats = [SimpleNamespace(code="TEA", name_zh="茶叶", name_en="Tea", parent_code=None),
             SimpleNamespace(code="TEA-GREEN", name_zh="绿茶", name_en="Green tea", parent_code="TEA")]
     assert view.category_options(cats) == [{"code": "TEA-GREEN", "zh-CN": "茶叶 / 绿茶", "en": "Tea / Green tea"}]
-
-
-# ---------------------------------------------------------------- coupon templates
-
-
-def test_a_template_row_shows_window_stock_and_limits_as_text() -> None:
-    rec = SimpleNamespace(code="D11-50", name="双11 满299减50券", promotion_code="Q-D11", claimed=7, stock=20000,
-                          claim_starts_at=datetime(2026, 10, 19, 16, 0, tzinfo=UTC), claim_ends_at=None,
-                          per_customer_limit=None, valid_days=7)
-    row = view.template_row(rec, {"Q-D11": "双11 满299减50"})
-    assert row == {"code": "D11-50", "name": "双11 满299减50券", "promotion_code": "Q-D11",
-                   "promotion_name": "双11 满299减50",
-                   "claim_starts": "2026-10-20 00:00", "claim_ends": "", "stock": "20,000", "claimed": "7",
-                   "per_customer_limit": "", "valid_days": "7"}
-
-
-def test_a_template_form_becomes_the_service_input_with_the_promotions_kind() -> None:
-    form = {**view.TEMPLATE_DEFAULTS, "code": "VIP8-T", "name": "会员8折券", "promotion_code": "VIP8",
-            "claim_ends_at": "2026-12-31T23:59", "stock": "500"}
-    payload, errors = view.template_payload(form, {"VIP8": "percent_off"})
-    assert errors == {}
-    assert payload == {"code": "VIP8-T", "name": "会员8折券", "promotion_code": "VIP8", "kind": "percent_off",
-                       "claim_starts_at": None, "claim_ends_at": "2026-12-31T23:59:00+08:00", "stock": 500,
-                       "per_customer_limit": 1, "valid_days": 7}
-    _, missing = view.template_payload({**view.TEMPLATE_DEFAULTS, "stock": "many"}, {})
-    assert missing == {"code": "promo.err_required", "name": "promo.err_required",
-                       "promotion_code": "promo.err_required", "stock": "promo.err_integer"}
-
-
-def test_batch_rows_and_file_names() -> None:
-    batch = SimpleNamespace(id=4, template_code="D11/50", size=100, created_by="marketer",
-                            created_at=datetime(2026, 11, 1, 2, 30, tzinfo=UTC))
-    assert view.batch_row(batch) == {"id": "4", "template_code": "D11/50", "size": "100",
-                                     "when": "2026-11-01 10:30", "by": "marketer"}
-    assert view.batch_filename("D11/50", 4) == "coupons-D11_50-batch4.csv"
 
 
 @pytest.mark.parametrize("key", [f"promo.status_{s}" for s in view.STATUSES] + [f"promo.type_{k}" for k in view.TYPES]
