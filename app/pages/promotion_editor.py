@@ -1,6 +1,6 @@
 """促销编辑 / Promotion editor: one form per type, scope over the catalogue, condition, schedule, budget,
-stacking and coupon code; the service's field errors appear next to the fields (state in
-``app.pages.promotion_editor_state``)."""
+stacking and coupon code, then the version history; the service's field errors appear next to the
+fields (state in ``app.pages.promotion_editor_state``, history panel in ``app.pages.promotion_versions``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import reflex as rx
 from app import promotions_view as view
 from app.layout import shell
 from app.pages.promotion_editor_state import PromotionEditorState
+from app.pages.promotion_versions import versions_section
 from app.pages.promotions import SIMULATE_ROUTE, status_badge
 from app.rules_view import builder_translations, combinators
 from app.state import AuthState, t
@@ -346,6 +347,10 @@ def _side() -> rx.Component:
                     rx.text(t("promo.publish_help"), size="1", color="var(--gray-10)"), rx.fragment()),
             rx.link(rx.hstack(rx.icon("calculator", size=14), rx.text(t("promo.simulate"), size="2"), align="center",
                               spacing="1"), href=SIMULATE_ROUTE),
+            rx.cond(S.versions.length() > 0, rx.link(
+                rx.hstack(rx.icon("history", size=14), rx.text(S.version_link[AuthState.locale], size="2"),
+                          align="center", spacing="1"),
+                on_click=rx.scroll_to("sec-versions"), cursor="pointer", id="promo-versions-link"), rx.fragment()),
             spacing="3", width="100%",
         ),
         width="300px", min_width="300px", position="sticky", top="80px",
@@ -380,7 +385,7 @@ def _editor() -> rx.Component:
             _back_link(),
             rx.hstack(
                 rx.vstack(_basic(), _params(), _scope(), _condition(), _schedule_and_budget(), _stacking(),
-                          spacing="4", width="100%"),
+                          versions_section(), spacing="4", width="100%"),
                 _side(),
                 spacing="4", width="100%", align="start",
             ),

@@ -1,5 +1,6 @@
 """The promotion editor's state: the form, loading a promotion, saving it (field errors from the
-service next to their fields), publishing, and the leave guard. The page is ``app.pages.promotion_editor``."""
+service next to their fields), publishing, the leave guard, and the version history (list, compare,
+restore). The page is ``app.pages.promotion_editor`` (history panel: ``app.pages.promotion_versions``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 
 import reflex as rx
 
+from app import promotion_versions_view as versions_view
 from app import promotions_view as view
+from app.diff_view import diff_line
 from app.state import AuthState
-from services import catalog, commerce
+from services import catalog, commerce, docdiff
 
 EDIT_ROUTE = view.EDIT_ROUTE
 
@@ -50,6 +53,18 @@ class PromotionEditorState(rx.State):
     sku_labels: dict[str, str] = {}
     sku_query: str = ""
     sku_results: list[dict[str, str]] = []
+    # version history
+    versions: list[dict[str, str]] = []
+    ver_old: str = ""
+    ver_new: str = ""
+    ver_changes: dict[str, list[dict[str, str]]] = {}
+    ver_json: list[dict[str, str]] = []
+    ver_compared: bool = False
+    restore_target: str = ""
+    restore_changes: dict[str, list[dict[str, str]]] = {}
+    restore_texts: dict[str, dict[str, str]] = {}
+    restore_open: bool = False
+    restoring: bool = False
 
     def _values(self) -> view.EditorValues:
         """The form as the view module's value (plain JSON values, not state proxies)."""
@@ -72,6 +87,11 @@ class PromotionEditorState(rx.State):
         return {loc: view.percent_hint(self.form.get("percent", ""), loc) for loc in ("zh-CN", "en")}
 
     @rx.var
+    def version_link(self) -> dict[str, str]:
+        """'版本历史（3）' in the side card, per locale."""
+        return {loc: view.say("promo.ver_count", loc).format(n=str(len(self.versions))) for loc in ("zh-CN", "en")}
+
+    @rx.var
     def frozen(self) -> bool:
         """Ended promotions cannot be changed."""
         return self.status == "ended"
@@ -85,6 +105,7 @@ class PromotionEditorState(rx.State):
         code = self.router.url.query_parameters.get("code", "")
         self._apply(view.EditorValues())
         self.is_new, self.version, self.status, self.not_found = True, 0, "", False
+        self._clear_versions()
         self.fields = view.condition_fields()
         cats = await asyncio.to_thread(catalog.categories)
         self.category_options = view.category_options(cats)
@@ -94,12 +115,17 @@ class PromotionEditorState(rx.State):
             except commerce.NotFound:
                 self.not_found = True
                 return
-            self._apply(view.form_from_promotion(found))
-            self.is_new, self.version, self.status = False, found.version, found.status
-            labels = await asyncio.to_thread(catalog.products_by_sku, [*self.skus, *self.exclude_skus])
-            self.sku_labels = {sku: p.name for sku, p in labels.items()}
+            await self._show_saved(found)
+            await self._load_versions()
         await self._search_skus()
         return rx.call_script(GUARD_OFF)
+
+    async def _show_saved(self, found: Any) -> None:
+        """Show a saved promotion in the form, with the names of its products."""
+        self._apply(view.form_from_promotion(found))
+        self.is_new, self.version, self.status = False, found.version, found.status
+        labels = await asyncio.to_thread(catalog.products_by_sku, [*self.skus, *self.exclude_skus])
+        self.sku_labels = {sku: p.name for sku, p in labels.items()}
 
     def _apply(self, values: view.EditorValues) -> None:
         """Show these values in the form."""
@@ -239,6 +265,7 @@ class PromotionEditorState(rx.State):
             return
         self.saving, self.dirty, self.is_new, self.field_errors = False, False, False, {}
         self.version, self.status = saved.version, saved.status
+        await self._load_versions()
         yield rx.call_script(GUARD_OFF)
         yield rx.toast.success(view.say("promo.saved", auth.locale).format(v=str(saved.version)))
         yield rx.call_script(f"window.history.replaceState(null, '', '{EDIT_ROUTE}?code={saved.code}')")
@@ -267,6 +294,94 @@ class PromotionEditorState(rx.State):
             return
         self.publishing, self.status = False, done.status
         yield rx.toast.success(view.say("promo.done_publish", auth.locale).format(name=done.name))
+
+    # ------------------------------------------------------------ version history
+
+    def _clear_versions(self) -> None:
+        """No history shown (a new promotion)."""
+        self.versions, self.ver_old, self.ver_new, self.ver_json = [], "", "", []
+        self.ver_changes, self.ver_compared, self.restore_open, self.restore_target = {}, False, False, ""
+
+    async def _load_versions(self) -> None:
+        """The saved versions, newest first; compares the one before the latest with the latest."""
+        records = await asyncio.to_thread(commerce.promotion_versions, self.form["code"])
+        self.versions = versions_view.version_rows(records, self.version)
+        self.ver_changes, self.ver_json, self.ver_compared = {}, [], False
+        if len(records) >= 2:
+            self.ver_old, self.ver_new = str(records[-2].version), str(records[-1].version)
+            await self._compare(records)
+
+    async def _names(self, records: list[Any]) -> versions_view.Names:
+        """Category labels and product names of what these versions mention."""
+        products = await asyncio.to_thread(catalog.products_by_sku, versions_view.skus_of(records))
+        categories = {c["code"]: {"zh-CN": c["zh-CN"], "en": c["en"]} for c in self.category_options}
+        return versions_view.Names(categories, {sku: p.name for sku, p in products.items()})
+
+    async def _compare(self, records: list[Any]) -> None:
+        """Field-by-field changes and the JSON diff between ``ver_old`` and ``ver_new``."""
+        by_number = {str(r.version): r for r in records}
+        old, new = by_number.get(self.ver_old), by_number.get(self.ver_new)
+        if old is None or new is None:
+            self.ver_changes, self.ver_json, self.ver_compared = {}, [], False
+            return
+        self.ver_changes = versions_view.changes(old, new, await self._names([old, new]))
+        lines = docdiff.unified(old.definition, new.definition, f"v{old.version}", f"v{new.version}")
+        self.ver_json = [diff_line(x) for x in lines]
+        self.ver_compared = True
+
+    @rx.event
+    async def set_ver_old(self, value: str):
+        """The older side of the comparison."""
+        self.ver_old = value
+        await self._compare(await asyncio.to_thread(commerce.promotion_versions, self.form["code"]))
+
+    @rx.event
+    async def set_ver_new(self, value: str):
+        """The newer side of the comparison."""
+        self.ver_new = value
+        await self._compare(await asyncio.to_thread(commerce.promotion_versions, self.form["code"]))
+
+    @rx.event
+    async def ask_restore(self, version: str):
+        """Show what restoring ``version`` would change, and ask."""
+        records = await asyncio.to_thread(commerce.promotion_versions, self.form["code"])
+        by_number = {str(r.version): r for r in records}
+        current, target = by_number.get(str(self.version)), by_number.get(version)
+        if current is None or target is None:
+            return
+        self.restore_changes = versions_view.changes(current, target, await self._names([current, target]))
+        self.restore_texts = versions_view.restore_texts(version, self.dirty)
+        self.restore_target, self.restore_open = version, True
+
+    @rx.event
+    def set_restore_open(self, value: bool):
+        """Close the restore dialog."""
+        self.restore_open = value
+
+    @rx.event
+    async def restore(self):
+        """Save the chosen version again as a new one, then show it in the form."""
+        auth = await self.get_state(AuthState)
+        user = auth.user_for("promotions")
+        if not view.may_write(user):
+            yield rx.toast.error(view.say("promo.no_permission", auth.locale))
+            return
+        self.restoring = True
+        yield
+        target = self.restore_target
+        try:
+            done = await asyncio.to_thread(commerce.restore_promotion_version, self.form["code"], int(target),
+                                           actor=user.username)
+        except commerce.CommerceError as err:
+            self.restoring = False
+            reason = versions_view.restore_problem(err, auth.locale)
+            yield rx.toast.error(view.say("promo.ver_restore_failed", auth.locale).format(reason=reason))
+            return
+        self.restoring, self.restore_open = False, False
+        await self._show_saved(done)
+        await self._load_versions()
+        yield rx.call_script(GUARD_OFF)
+        yield rx.toast.success(view.say("promo.ver_restore_done", auth.locale).format(v=target, n=str(done.version)))
 
 
 def _write(is_new: bool, payload: dict[str, Any], actor: str) -> Any:
