@@ -23,7 +23,17 @@ customer gets the next best price, or ``price_changed`` if they sent ``expected_
 taken meanwhile (the same customer's other order) gives ``coupon_unusable``; a SKU without enough
 free stock gives ``out_of_stock``. Both are refusals with nothing consumed.
 
-``pay_order`` turns the reservation into a sale; ``cancel_order`` gives everything back.
+``pay_order`` turns the reservation into a sale and counts the order in the customer's aggregates;
+``cancel_order`` (a pending order) gives everything back; ``refund_order`` (a paid order) takes it out
+of the aggregates again.
+
+**Customer aggregates.** ``orders_count``, ``total_spent``, ``first_order_at`` and ``last_order_at``
+count *paid* orders only — as the demo loader computes them (``services.demo.profiles``): a pending
+(confirmed, unpaid), cancelled or refunded order does not count. They change with the order's status
+in the same transaction, by SQL increments (``order_repo.count_paid_order`` /
+``uncount_paid_order``), and only when the conditional status UPDATE moved the order, so a second
+pay, cancel or refund of the same order (409 ``invalid_transition``) changes nothing. ``customer.is_new``
+(``orders_count == 0``) is thus false from the first payment on, for quotes, rules and segments alike.
 """
 
 from __future__ import annotations
@@ -280,18 +290,36 @@ def get_order(order_no: str) -> OrderRecord:
 
 
 def pay_order(order_no: str) -> OrderRecord:
-    """Mark a pending order paid: its reserved stock leaves the shelf (Conflict unless pending)."""
+    """Mark a pending order paid: its reserved stock leaves the shelf and it counts in the customer's
+    aggregates (Conflict unless pending: paying twice changes nothing)."""
     with session_scope() as s:
-        found = _move_pending(s, order_no, "pay", "paid")
+        found = _move(s, order_no, "pay", "pending", "paid")
         for ln in sorted(found.lines, key=lambda x: x.product_id):
             inventory_repo.fulfil(s, ln.product_id, found.location_code or "", ln.qty)
+        if found.customer_id is not None:
+            order_repo.count_paid_order(s, found.customer_id, found.total, found.placed_at)
+    return get_order(order_no)
+
+
+def refund_order(order_no: str) -> OrderRecord:
+    """Refund a paid order: it no longer counts in the customer's aggregates (Conflict unless paid:
+    refunding twice changes nothing).
+
+    Like the demo data's refunded orders, the promotion budgets, per-customer uses and coupons it
+    used stay used (the discount was given), and the stock that left the shelf does not come back
+    by itself (returned goods are counted in again by hand).
+    """
+    with session_scope() as s:
+        found = _move(s, order_no, "refund", "paid", "refunded")
+        if found.customer_id is not None:
+            order_repo.uncount_paid_order(s, found.customer_id, found.total, found.placed_at)
     return get_order(order_no)
 
 
 def cancel_order(order_no: str) -> OrderRecord:
     """Cancel a pending order: stock, budgets, per-customer uses, gifts and coupons are given back."""
     with session_scope() as s:
-        found = _move_pending(s, order_no, "cancel", "cancelled")
+        found = _move(s, order_no, "cancel", "pending", "cancelled")
         for g in promo_repo.order_promotions(s, found.id):
             promo_repo.release_budget(s, g.promotion_id, g.amount)
             if g.customer_id is not None:
@@ -305,12 +333,13 @@ def cancel_order(order_no: str) -> OrderRecord:
     return get_order(order_no)
 
 
-def _move_pending(s: Session, order_no: str, action: str, to_status: str) -> OrderRecord:
-    """Move a pending order to ``to_status`` (a concurrent pay/cancel of the same order loses)."""
+def _move(s: Session, order_no: str, action: str, from_status: str, to_status: str) -> OrderRecord:
+    """Move an order from ``from_status`` to ``to_status`` with a conditional UPDATE (Conflict if it is
+    not in ``from_status``; of two concurrent moves of the same order, the second loses)."""
     found = order_repo.get_order(s, order_no)
     if found is None:
         raise NotFound("order", order_no)
-    if not order_repo.move_status(s, found.id, from_status="pending", to_status=to_status):
-        raise Conflict("invalid_transition", f"cannot {action} an order that is {found.status}",
-                       status=found.status)
+    if not order_repo.move_status(s, found.id, from_status=from_status, to_status=to_status):
+        status = (order_repo.get_order(s, order_no) or found).status  # as a concurrent move left it
+        raise Conflict("invalid_transition", f"cannot {action} an order that is {status}", status=status)
     return found

@@ -335,10 +335,10 @@ def _engine_cart(order: OrderInput, products: dict[str, ProductRecord], coupon_c
 
 
 def _engine_customer(facts: CustomerFacts | None) -> Customer:
-    """The engine's customer: new = no paid order yet."""
+    """The engine's customer: new = no paid order yet (``orders_count == 0``, as rules and segments read it)."""
     if facts is None:
         return Customer()
-    return Customer(id=str(facts.id), is_new=facts.paid_orders == 0, tier=facts.tier, tags=list(facts.tags))
+    return Customer(id=str(facts.id), is_new=facts.is_new, tier=facts.tier, tags=list(facts.tags))
 
 
 def _gift_stock(s: Session, candidates: dict[str, Candidate]) -> dict[str, int] | None:

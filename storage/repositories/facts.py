@@ -23,10 +23,21 @@ PROFILE_COLUMNS = (
 )
 
 
+def is_new(orders_count: int) -> bool:
+    """``customer.is_new``: no paid order yet, i.e. ``orders_count == 0``.
+
+    ``orders_count`` counts paid orders only (the demo loader computes it so; checkout adds one when
+    an order is paid and takes it back when that order is refunded, see
+    ``storage.repositories.orders.count_paid_order``). Rules, segments (``storage.segments.fields``,
+    the same test in SQL) and checkout's quotes all read this one definition.
+    """
+    return orders_count == 0
+
+
 def profile(row: Any, tags: list[str]) -> dict[str, Any]:
     """``customer.*`` facts of a row selected with PROFILE_COLUMNS (no personal data)."""
     return {
-        "id": row.id, "code": row.code, "is_new": row.orders_count == 0, "tier": row.tier,
+        "id": row.id, "code": row.code, "is_new": is_new(row.orders_count), "tier": row.tier,
         "tags": tags, "city": row.city, "province": row.province, "gender": row.gender,
         "birth_date": row.birth_date, "registered_at": row.registered_at,
         "first_order_at": row.first_order_at, "last_order_at": row.last_order_at,

@@ -23,6 +23,7 @@ from storage.models import (
     Store,
     utcnow,
 )
+from storage.repositories import facts
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,12 @@ class CustomerFacts:
     id: int
     tier: str
     tags: tuple[str, ...]
-    paid_orders: int
+    orders_count: int
+
+    @property
+    def is_new(self) -> bool:
+        """No paid order yet: the same ``customer.is_new`` rules and segments read (``facts.is_new``)."""
+        return facts.is_new(self.orders_count)
 
 
 @dataclass(frozen=True)
@@ -106,15 +112,13 @@ def products_by_sku(session: Session, skus: Iterable[str]) -> dict[str, ProductR
 
 
 def customer_facts(session: Session, customer_id: int) -> CustomerFacts | None:
-    """Tier, tags and number of paid orders of a customer, or None if there is no such customer."""
-    tier = session.scalar(sa.select(Customer.tier).where(Customer.id == customer_id))
-    if tier is None:
+    """Tier, tags and paid-order count (the ``orders_count`` aggregate) of a customer, or None."""
+    row = session.execute(sa.select(Customer.tier, Customer.orders_count).where(Customer.id == customer_id)).first()
+    if row is None:
         return None
     tags = session.scalars(sa.select(CustomerTag.tag).where(CustomerTag.customer_id == customer_id)
                            .order_by(CustomerTag.tag))
-    paid = session.scalar(sa.select(sa.func.count()).select_from(Order).where(
-        Order.customer_id == customer_id, Order.status == "paid"))
-    return CustomerFacts(customer_id, tier, tuple(tags), int(paid or 0))
+    return CustomerFacts(customer_id, row.tier, tuple(tags), row.orders_count)
 
 
 def channel_exists(session: Session, code: str) -> bool:
@@ -165,6 +169,53 @@ def move_status(session: Session, order_id: int, *, from_status: str, to_status:
     result = session.execute(sa.update(Order).where(Order.id == order_id, Order.status == from_status)
                              .values(status=to_status, updated_at=utcnow()))
     return result.rowcount == 1
+
+
+def count_paid_order(session: Session, customer_id: int, total: Decimal, placed_at: datetime) -> None:
+    """Add a paid order to the customer's aggregates in one UPDATE (atomic, no read-modify-write).
+
+    ``orders_count`` + 1, ``total_spent`` + ``total``, ``first_order_at`` / ``last_order_at`` widened
+    to ``placed_at``. The database computes every new value from the row as it is when the UPDATE
+    gets its lock, so concurrent payments for one customer never lose one another's update.
+    """
+    first, last = Customer.first_order_at, Customer.last_order_at
+    session.execute(
+        sa.update(Customer).where(Customer.id == customer_id).values(
+            orders_count=Customer.orders_count + 1,
+            total_spent=Customer.total_spent + total,
+            first_order_at=sa.case((sa.or_(first.is_(None), first > placed_at), placed_at), else_=first),
+            last_order_at=sa.case((sa.or_(last.is_(None), last < placed_at), placed_at), else_=last),
+        )
+    )
+
+
+def uncount_paid_order(session: Session, customer_id: int, total: Decimal, placed_at: datetime) -> None:
+    """Take a refunded order out of the customer's aggregates (what ``count_paid_order`` added).
+
+    Call it after the order left ``paid`` in the same transaction. ``orders_count`` - 1 and
+    ``total_spent`` - ``total`` are atomic decrements. ``first_order_at`` / ``last_order_at`` cannot be
+    un-widened by arithmetic: when they were this order's time they become the earliest / latest
+    ``placed_at`` of the customer's remaining paid orders (kept as they are if no row is left to
+    read, e.g. imported history; NULL once no paid order is counted). The customer row is locked
+    first, so that the recomputation (a new statement, hence on PostgreSQL a new READ COMMITTED
+    snapshot) sees every payment committed before it; a payment committed after it widens the
+    result again.
+    """
+    session.execute(sa.select(Customer.id).where(Customer.id == customer_id).with_for_update())
+    first, last = Customer.first_order_at, Customer.last_order_at
+    paid = (Order.customer_id == customer_id, Order.status == "paid")
+    earliest = sa.select(sa.func.min(Order.placed_at)).where(*paid).scalar_subquery()
+    latest = sa.select(sa.func.max(Order.placed_at)).where(*paid).scalar_subquery()
+    session.execute(
+        sa.update(Customer).where(Customer.id == customer_id).values(
+            orders_count=Customer.orders_count - 1,
+            total_spent=Customer.total_spent - total,
+            first_order_at=sa.case((Customer.orders_count <= 1, None),
+                                   (first == placed_at, sa.func.coalesce(earliest, first)), else_=first),
+            last_order_at=sa.case((Customer.orders_count <= 1, None),
+                                  (last == placed_at, sa.func.coalesce(latest, last)), else_=last),
+        )
+    )
 
 
 def get_idempotency(session: Session, key: str) -> IdempotencyRecord | None:

@@ -26,7 +26,7 @@ MONEY_SCALE = Customer.__table__.c.total_spent.type.scale or 0
 
 def column(key: str) -> Column:
     """The field ``customer.<key>`` (``key`` must be one of ``KEYS``)."""
-    if key == "is_new":
+    if key == "is_new":  # storage.repositories.facts.is_new in SQL
         return Column("customer.is_new", "bool", Customer.orders_count == 0, False)
     if key == "tags":
         return Column("customer.tags", "tags", None, False)

@@ -5,7 +5,8 @@ Paths (under /api/v1):
 - ``POST /quote`` — price a cart (any role).
 - ``POST /orders`` — confirm an order; ``Idempotency-Key`` header required: the same key and body
   answer the first response again (header ``Idempotent-Replayed: true``), the same key with another
-  body is 409 ``idempotency_key_reused``. ``GET /orders/{order_no}``, ``POST .../pay``, ``.../cancel``.
+  body is 409 ``idempotency_key_reused``. ``GET /orders/{order_no}``, ``POST .../pay``, ``.../cancel``,
+  ``.../refund``.
 - ``POST /coupons/claim`` — ``{"template_code", "customer_id"}`` or ``{"code", "customer_id"}``.
 - ``/promotions`` — list, create, get, edit (``PATCH``: a new version), delete (drafts), versions
   (``GET .../versions``; ``POST .../versions/{n}/restore`` saves version n again as a new version),
@@ -155,10 +156,14 @@ def get_order(order_no: Code, _: Reader) -> OrderOut:
 
 
 @router.post("/orders/{order_no}/{action}", tags=["checkout"], responses=_ERRORS)
-def move_order(order_no: Code, action: Literal["pay", "cancel"], _: Writer) -> OrderOut:
-    """``pay``: the reserved stock leaves the shelf. ``cancel`` (pending orders): stock, budgets,
-    per-customer uses, gifts and coupons are given back."""
-    fn = commerce.pay_order if action == "pay" else commerce.cancel_order
+def move_order(order_no: Code, action: Literal["pay", "cancel", "refund"], _: Writer) -> OrderOut:
+    """``pay`` (pending orders): the reserved stock leaves the shelf and the order counts in the
+    customer's ``orders_count``, ``total_spent``, ``first_order_at`` / ``last_order_at`` (so
+    ``customer.is_new`` turns false). ``cancel`` (pending orders): stock, budgets, per-customer uses,
+    gifts and coupons are given back. ``refund`` (paid orders): the order leaves the customer's
+    aggregates again; budgets, uses and coupons stay used. Repeating an action is 409
+    ``invalid_transition`` and changes nothing."""
+    fn = {"pay": commerce.pay_order, "cancel": commerce.cancel_order, "refund": commerce.refund_order}[action]
     return OrderOut.model_validate(_call(fn, order_no))
 
 
