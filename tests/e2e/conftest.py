@@ -32,8 +32,9 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 DEMO_CUSTOMERS = 300
 
 
-def _expected_counts() -> dict[str, int]:
-    """Customers and paid orders of the last 30 Shanghai days, counted straight from the DB."""
+def expected_counts() -> dict[str, int]:
+    """Customers and paid orders of the last 30 Shanghai days, counted straight from the DB (now: other
+    browser tests of the session pay orders in the same database)."""
     from sqlalchemy import func, select
 
     from storage.db import session_scope
@@ -63,7 +64,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
 
         load_demo(customers=DEMO_CUSTOMERS, seed=1)
         ensure_demo_users()
-        yield _expected_counts()
+        yield expected_counts()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -184,7 +185,9 @@ def test_restoring_a_version_saves_its_definition_and_limits_as_a_new_version(db
     assert versions[1].definition["params"]["tiers"][0]["off"] == "60"
     with db.connect() as conn:
         audit = conn.execute(sa.text("SELECT actor, details FROM audit_log WHERE action = 'promotion.restore'")).all()
-    assert len(audit) == 1 and audit[0][0] == "wang" and '"restored": 1' in str(audit[0][1])
+    details = audit[0][1] if len(audit) == 1 else None
+    details = json.loads(details) if isinstance(details, str) else details  # JSON text on SQLite, a dict on PostgreSQL
+    assert len(audit) == 1 and audit[0][0] == "wang" and details["restored"] == 1
 
 
 def test_a_version_saved_before_limits_were_recorded_restores_its_definition_and_keeps_the_limits(
