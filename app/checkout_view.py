@@ -133,7 +133,7 @@ def quote_rows(cq: Any, products: dict[str, str], promotion_names: dict[str, str
     names = _names(q, promotion_names)
     totals = {"subtotal": money(q.subtotal), "discount": money(q.discount), "shipping": money(q.shipping),
               "shipping_fee": money(q.shipping_fee), "total": money(q.total), "saving": money(q.saving),
-              "gift_value": money(q.gift_value), "optimal": _flag(q.optimal),
+              "gift_value": money(q.gift_value), "optimal": _flag(q.optimal), "has_discount": _flag(q.discount > 0),
               "combination": _joined(q.combination, names), "nodes": str(q.nodes)}
     lines = [{"sku": ln.sku, "name": products.get(ln.sku, ln.sku), "qty": str(ln.qty), "amount": money(ln.amount),
               "discount": money(ln.discount), "total": money(ln.total), "has_discount": _flag(ln.discount > 0)}

@@ -459,14 +459,21 @@ def form_params(values: EditorValues) -> dict[str, Any]:
     return {**{k: f.get(k, "") for k in _PARAM_FIELDS}, "repeat": f.get("repeat") == "1", "tiers": values.tiers}
 
 
+def _counted(key: str, n: int, loc: str) -> str:
+    """'3 products' / '1 product' / '3个商品' ('' for none): the ``_one`` string when n is 1."""
+    if not n:
+        return ""
+    return translate(f"{key}_one" if n == 1 else key, loc).format(n=str(n))
+
+
 def scope_summary(categories: int, skus: int, excluded: int) -> dict[str, str]:
     """'全场商品' or '2个品类 · 3个商品', plus exclusions, in both languages."""
     out = {}
     for loc in LOCALES:
-        text = (translate("promo.scope_all", loc) if not categories and not skus else
-                translate("promo.scope_some", loc).format(categories=str(categories), skus=str(skus)))
+        parts = [_counted("promo.scope_categories", categories, loc), _counted("promo.scope_products", skus, loc)]
+        text = " · ".join(p for p in parts if p) or translate("promo.scope_all", loc)
         if excluded:
-            text += translate("promo.sum_sep", loc) + translate("promo.scope_excluded", loc).format(n=str(excluded))
+            text += translate("promo.sum_sep", loc) + _counted("promo.scope_excluded", excluded, loc)
         out[loc] = text
     return out
 

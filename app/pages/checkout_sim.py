@@ -368,7 +368,9 @@ def _totals() -> rx.Component:
     return rx.vstack(
         _money_row("sim.subtotal", "subtotal"),
         rx.hstack(rx.text(t("sim.discount"), size="2"), rx.spacer(),
-                  rx.text("-", S.totals["discount"], size="2", color="var(--red-11)", id="quote-discount"),
+                  rx.cond(S.totals["has_discount"] == "1",
+                          rx.text("-", S.totals["discount"], size="2", color="var(--red-11)", id="quote-discount"),
+                          rx.text(S.totals["discount"], size="2", color="var(--gray-11)", id="quote-discount")),
                   width="100%"),
         rx.hstack(rx.text(t("sim.shipping"), size="2"), rx.spacer(),
                   rx.cond(S.totals["shipping"] != S.totals["shipping_fee"],

@@ -73,6 +73,7 @@ def test_a_quote_becomes_totals_lines_applied_gifts_reasons_nudges_and_alternati
     rows = cart_view.quote_rows(_quote(), {"YX-TEA-1": "西湖龙井", "TOTE": "帆布袋"},
                            {"DEEP": "全场5折", "SPENT": "清仓特卖"})
     assert rows.totals["subtotal"] == "¥318.00" and rows.totals["discount"] == "¥103.60"
+    assert rows.totals["has_discount"] == "1"  # shown as -¥103.60; a cart with nothing off shows ¥0.00, no minus
     assert rows.totals["shipping"] == "¥10.00" and rows.totals["total"] == "¥224.40"
     assert rows.totals["combination"] == "满300减50 + 会员8折券"
     assert [(ln["name"], ln["discount"], ln["has_discount"]) for ln in rows.lines] == [

@@ -255,7 +255,9 @@ def test_the_percentage_hint_speaks_in_zhe_in_chinese_and_in_what_customers_pay_
 def test_the_scope_summary_counts_categories_products_and_exclusions() -> None:
     assert view.scope_summary(0, 0, 0) == {"zh-CN": "全场商品", "en": "All products"}
     assert view.scope_summary(2, 3, 1) == {"zh-CN": "2个品类 · 3个商品，排除1个商品",
-                                           "en": "2 categories · 3 products; 1 products excluded"}
+                                           "en": "2 categories · 3 products; 1 product excluded"}
+    assert view.scope_summary(1, 0, 2) == {"zh-CN": "1个品类，排除2个商品", "en": "1 category; 2 products excluded"}
+    assert view.scope_summary(0, 1, 0) == {"zh-CN": "1个商品", "en": "1 product"}
 
 
 def test_conditions_offer_only_fields_checkout_knows_in_both_languages() -> None:
