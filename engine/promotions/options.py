@@ -37,6 +37,7 @@ class Option:
     gift: int  # gift value (value × qty) when reached
     units: int  # gift units when reached
     priority: int
+    rank: int = 0  # order of application inside a layer (priority, then id): earlier coupons take first
 
 
 def merch_value(o: Option, base: int) -> int:

@@ -29,11 +29,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import combinations
 
 from engine.promotions import floors
 from engine.promotions.calculators import CALCULATORS
 from engine.promotions.itemlayer import Profile, highest_at_most, lowest_at_least
+from engine.promotions.money import fraction_of
 from engine.promotions.options import (
     BIG,
     Margin,
@@ -103,6 +105,8 @@ class Scene:
         stock_safe: set[int] | None = None,
     ) -> None:
         self.prof, self.margin, self.fee = prof, margin, fee
+        self._decided_options = decided
+        self._order_shares: list[tuple[Option, int, int]] | None = None  # (order option, most taken, least base)
         self.cap = margin.cap()
         self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
         self.beaten: dict[int, bool] = {}  # items that cannot be in at this node (``Space.beaten``), memo
@@ -197,8 +201,77 @@ class Scene:
             if rate is not None and left > 0:
                 left = left - (left * rate[0]) // rate[1] + 1
             kept.append(max(0, min(left, amount - lo[j])))
-        total = sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys)))
-        return total + o.fixed
+        total = sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys))) + o.fixed
+        clamped = self._clamped(o, kept)
+        return total if clamped is None or clamped >= total else clamped
+
+    def _clamped(self, o: Option, kept: list[int]) -> int | None:
+        """A per-line coupon's bound with the clamp of the coupons before it (None: none is decided).
+
+        Inside the coupon layer each line gives a later coupon at most what the earlier ones (in rank
+        order) left on it. A decided 满减 / percentage coupon ranked earlier takes at least
+        floor(t × a / B) of a line: t its least discount over the node (at its least base), a the
+        line's least amount after the order layer, B its greatest base. So line j gives at most
+        ``kept[j]`` minus those shares; a 特价 line never more than its own drop, and a 买X送Y only on
+        lines whose units can be among the cheapest discounted ones (a unit whose least price is
+        above the free-th cheapest greatest unit price never is), each at most its units' worth.
+        """
+        earlier = [c for c in self._decided_options if c.layer == "coupon" and c.rank < o.rank
+                   and c.kind in ("threshold_off", "percent_off") and not c.lineset.isdisjoint(o.lineset)]
+        if not earlier or o.layer != "coupon":
+            return None
+        lo, hi = self.prof.lo, self.prof.hi
+        taken = {j: 0 for j in o.lines}
+        for c in earlier:
+            greatest = c.full - sum(lo[j] for j in c.lines)
+            least = sum(self._least_amount(j, a) for j, a in zip(c.lines, c.amounts))
+            t = merch_value(c, least)
+            if greatest <= 0 or t <= 0:
+                continue
+            for j, a in zip(c.lines, c.amounts):
+                if j in taken:
+                    taken[j] += t * self._least_amount(j, a) // greatest
+        room = [max(0, k - taken[j]) for j, k in zip(o.lines, kept)]
+        prep = o.prep
+        if prep.kind == "fixed_price":
+            values = [min(max(0, k - prep.price * q), r) for k, q, r in zip(kept, o.qtys, room)]
+        elif prep.kind == "buy_x_get_y":
+            free = (sum(o.qtys) // (prep.buy + prep.get)) * prep.get
+            if free <= 0:
+                return 0
+            order = sorted(range(len(kept)), key=lambda i: Fraction(kept[i], o.qtys[i]))
+            units, edge = 0, Fraction(0)
+            for i in order:
+                units += o.qtys[i]
+                edge = Fraction(kept[i], o.qtys[i])
+                if units >= free:
+                    break
+            values = [min(fraction_of(k, min(q, free), q, prep.bp), r)
+                      for j, a, k, q, r in zip(o.lines, o.amounts, kept, o.qtys, room)
+                      if Fraction(self._least_amount(j, a), q) <= edge]
+        else:
+            return None
+        total = sum(values)
+        return total if prep.max_off is None else min(total, prep.max_off)
+
+    def _least_amount(self, j: int, amount: int) -> int:
+        """The least amount line j (list ``amount``) can bring into the coupon layer at this node: its
+        most item discount off, and the most each decided order promotion can take of it (its greatest
+        discount over its least base, per cent of the line, plus one cent of proration)."""
+        lo, hi = self.prof.lo, self.prof.hi
+        if self._order_shares is None:
+            self._order_shares = []
+            for m in self._decided_options:
+                if m.layer == "order" and m.kind in ("threshold_off", "percent_off"):
+                    most = merch_value(m, m.full - sum(lo[i] for i in m.lines))
+                    base = m.full - sum(hi[i] for i in m.lines)
+                    self._order_shares.append((m, most, base))
+        left = amount - lo[j]
+        least = amount - hi[j]
+        for m, most, base in self._order_shares:
+            if j in m.lineset and most > 0:
+                least -= left if base <= 0 else min(left, most * left // base + 1)
+        return max(0, least)
 
     def most_left(self, o: Option, amount: int) -> int:
         """Most of ``amount`` (o's in-scope amount after the item layer) the order layer can leave to a

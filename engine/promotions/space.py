@@ -254,7 +254,7 @@ def _option(board: Board, c: int, alone: Outcome) -> Option:
         full=sum(board.amounts[j] for j in cand.lines), slope=slope, offset=offset,
         fixed=len(cand.lines) if kind == "per_line" else 0, amounts=tuple(board.amounts[j] for j in cand.lines),
         qtys=tuple(board.qtys[j] for j in cand.lines), gift=prep.gift_value * prep.gift_qty if kind == "gift" else 0,
-        units=prep.gift_qty if kind == "gift" else 0, priority=cand.priority,
+        units=prep.gift_qty if kind == "gift" else 0, priority=cand.priority, rank=cand.rank,
     )
 
 

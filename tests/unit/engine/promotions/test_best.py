@@ -160,3 +160,39 @@ def test_an_identical_item_deal_with_lower_priority_never_wins() -> None:
 def test_the_quote_reports_that_the_search_proved_its_optimum() -> None:
     q = quote(cart(line("A", "400")), [manjian("m", 300, 50), percent("p", 10)], context=CTX)
     assert q.optimal and q.nodes > 0
+
+
+def _stacked_coupon(r: random.Random, i: int) -> dict:
+    """Coupons that share lines: 满减 / percentage coupons (often ranked first) and 特价 / 买X送Y coupons
+    whose lines the earlier ones have already taken from (the clamp), next to order 满减 and item deals."""
+    code = r.choice(["C1", "C2", "C3"])
+    scope = r.choice([{}, {"categories": [r.choice("xy")]}, {"skus": [f"S{r.randrange(4)}", f"S{r.randrange(4)}"]}])
+    kind = r.choice(["coupon_pct", "coupon_every", "coupon_fixed", "coupon_bxgy", "coupon_bxgy", "order", "item"])
+    if kind == "coupon_pct":
+        return percent(f"c{i:02d}", r.choice([10, 20, 35]), coupon=code, scope=scope, priority=r.choice([0, 2]))
+    if kind == "coupon_every":
+        params = {"tiers": [{"threshold": r.choice([40, 80]), "off": r.choice([10, 25])}], "repeat": True}
+        return promo(f"c{i:02d}", "threshold_off", params, coupon=code, scope=scope, priority=r.choice([0, 2]))
+    if kind == "coupon_fixed":
+        return promo(f"c{i:02d}", "fixed_price", {"price": r.choice(["9.90", "25"])}, coupon=code, scope=scope)
+    if kind == "coupon_bxgy":
+        params = {"buy": r.choice([1, 2]), "get": 1, "get_percent_off": r.choice([50, 100])}
+        return promo(f"c{i:02d}", "buy_x_get_y", params, coupon=code, scope=scope, priority=r.choice([0, 1]))
+    if kind == "order":
+        return manjian(f"m{i:02d}", r.choice([100, 200]), r.choice([20, 45]))
+    return percent(f"i{i:02d}", r.choice([5, 15, 30]), scope={"categories": [r.choice("xyz")]})
+
+
+@seed(20261127)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=2, max_value=11))
+def test_branch_and_bound_equals_brute_force_when_coupons_clamp_each_other(rng_seed: int, count: int) -> None:
+    r = random.Random(rng_seed)
+    lines = [line(f"S{i}", f"{r.randint(15, 160)}.{r.choice(['00', '90'])}", r.randint(1, 3),
+                  cost=str(r.randint(5, 40)), category=r.choice("xyz")) for i in range(4)]
+    promos = [_stacked_coupon(r, i) for i in range(count)]
+    c = cart(*lines, coupons=["C1", "C2", "C3"])
+    kw = {"context": CTX, "min_margin": Decimal(r.choice(["0", "0.2", "0.6"]))}
+    fast = quote(c, promos, **kw)  # type: ignore[arg-type]
+    slow = quote(c, promos, exhaustive=True, **kw)  # type: ignore[arg-type]
+    assert fast.optimal and (fast.combination, fast.saving) == (slow.combination, slow.saving)
