@@ -74,7 +74,7 @@ def list_row(view: Any) -> dict[str, str]:
     budget = []
     if view.budget_amount is not None:
         budget.append(f"{money(view.used_amount)} / {money(view.budget_amount)}")
-    uses = str(view.used_uses) + (f" / {view.budget_uses}" if view.budget_uses is not None else "")
+    uses = f"{view.used_uses:,}" + (f" / {view.budget_uses:,}" if view.budget_uses is not None else "")
     status = view.status
     return {"status_color": STATUS_COLOR.get(status, "gray"),
         "code": view.code, "name": view.name, "type": str(view.definition.get("type", "")),

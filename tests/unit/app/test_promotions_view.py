@@ -56,6 +56,8 @@ def test_a_promotion_without_budget_has_no_bar_and_counts_uses_against_a_use_bud
     assert free["budget_pct"] == "" and free["budget_amount"] == ""
     capped = view.list_row(_promotion(budget_amount=None, budget_uses=8, budget_used_pct=Decimal("87.5")))
     assert capped["uses"] == "7 / 8"
+    busy = view.list_row(_promotion(used_uses=15981, budget_uses=20000))
+    assert busy["uses"] == "15,981 / 20,000" and busy["used_uses"] == "15981"  # grouped for reading, raw for sorting
     assert capped["budget_fill"] == "var(--amber-9)"
     spent = view.list_row(_promotion(budget_used_pct=Decimal("100.0")))
     assert spent["budget_fill"] == "var(--red-9)" and spent["budget_width"] == "100%"
