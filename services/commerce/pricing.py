@@ -17,6 +17,15 @@ What takes part in a quote:
 
 A promotion's consumption ("amount") is what the customer saves through it: its discount, the
 shipping it waived and the value of its gifts — the engine's ``saving``.
+
+What a quote reads, all fresh in its own session (``confirm_order`` calls ``price`` inside its
+transaction): the cart's products; the channel with the customer's tier, paid-order count and tags
+(one statement); the running promotions with the text of their current definition, budgets and
+use, whether a coupon template unlocks them and the customer's uses (one statement); presented
+coupons with their template's promotion; the gift stock of gift candidates. Nothing is cached but
+the *parse* of a definition: its JSON and engine model are kept per distinct stored text
+(``_parsed``), so a definition changed in any way — edit, restore, a direct SQL update, another
+process — is a new text and is parsed anew on the very next quote.
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ from storage.repositories import orders as order_repo
 from storage.repositories import promotions as promo_repo
 from storage.repositories.coupons import CouponRecord
 from storage.repositories.orders import CustomerFacts, ProductRecord
-from storage.repositories.promotions import PromotionRecord
+from storage.repositories.promotions import PromotionRecord, RunningRow
 from storage.settings import get_settings
 
 DEFAULT_CHANNEL = "online"
@@ -52,8 +61,9 @@ DEFAULT_LOCATION = "WH-ONLINE"
 DELIVERY_FEE = Decimal("10.00")
 PICKUP_CHANNELS = ("store",)
 MAX_COUPONS = 5
-_MODEL_CACHE: dict[str, EnginePromotion] = {}
-_MODEL_CACHE_LIMIT = 4096
+# stored definition text -> (its JSON, its engine model); see _parsed
+_PARSED: dict[str, tuple[dict[str, Any], EnginePromotion]] = {}
+_PARSED_LIMIT = 4096
 
 
 class LineInput(BaseModel):
@@ -198,11 +208,13 @@ def coupons_used(priced: Priced) -> dict[str, str]:
 def price(s: Session, order: OrderInput, now: datetime) -> Priced:
     """Quote ``order`` on session ``s`` at ``now`` (see the module docstring for what takes part)."""
     products, customer = _facts(s, order)
-    running = promo_repo.running(s, now)
-    by_template = coupon_repo.promotion_ids_with_templates(s)
-    coupon_cands, shared_codes, problems = _coupons(s, order, customer, running, by_template, now)
-    pool = [Candidate(r, _model(r)) for r in running if r.id not in by_template] + coupon_cands
-    candidates, withheld = _usable(s, pool, customer)
+    rows = promo_repo.running(s, now, customer.id if customer else None)
+    live = {r.id: _live(r) for r in rows}
+    by_template = {r.id for r in rows if r.has_template}
+    uses = {r.id: r.customer_uses for r in rows} if customer else {}
+    coupon_cands, shared_codes, problems = _coupons(s, order, customer, live, by_template, now)
+    pool = [c for pid, c in live.items() if pid not in by_template] + coupon_cands
+    candidates, withheld = _usable(pool, customer, uses)
     engine_cart = _engine_cart(order, products, [c.coupon.code for c in coupon_cands if c.coupon] + shared_codes)
     gift_stock = _gift_stock(s, candidates)
     engine_customer = _engine_customer(customer)
@@ -220,66 +232,71 @@ def price(s: Session, order: OrderInput, now: datetime) -> Priced:
 
 
 def _facts(s: Session, order: OrderInput) -> tuple[dict[str, ProductRecord], CustomerFacts | None]:
-    """Products of the lines and the customer, collecting every problem."""
+    """Products of the lines, the channel and the customer, collecting every problem."""
     problems: list[FieldProblem] = []
     products = order_repo.products_by_sku(s, [ln.sku for ln in order.lines])
     for i, ln in enumerate(order.lines):
         p = products.get(ln.sku)
         if p is None or not p.active:
             problems.append(FieldProblem(f"lines.{i}.sku", f"no active product {ln.sku!r}"))
-    if not order_repo.channel_exists(s, order.channel):
+    channel_ok, customer = order_repo.checkout_facts(s, order.channel, order.customer_id)
+    if not channel_ok:
         problems.append(FieldProblem("channel", f"no channel {order.channel!r}"))
-    customer = None
-    if order.customer_id is not None:
-        customer = order_repo.customer_facts(s, order.customer_id)
-        if customer is None:
-            problems.append(FieldProblem("customer_id", f"no customer {order.customer_id}"))
+    if order.customer_id is not None and customer is None:
+        problems.append(FieldProblem("customer_id", f"no customer {order.customer_id}"))
     if problems:
         raise InvalidInput(problems)
     return products, customer
 
 
-def _model(rec: PromotionRecord, coupon_code: str | None = None) -> EnginePromotion:
-    """The engine model of a stored definition (validated once per distinct definition)."""
-    key = json.dumps(rec.definition, sort_keys=True)
-    model = _MODEL_CACHE.get(key)
-    if model is None:
-        if len(_MODEL_CACHE) >= _MODEL_CACHE_LIMIT:
-            _MODEL_CACHE.clear()
-        model = _MODEL_CACHE[key] = EnginePromotion.model_validate(rec.definition)
-    return model if coupon_code is None else model.model_copy(update={"coupon_code": coupon_code})
+def _parsed(text: str) -> tuple[dict[str, Any], EnginePromotion]:
+    """A stored definition's JSON and engine model, parsed and validated once per distinct text.
+
+    Keyed by the very text read from the database, so the result is always that of the stored
+    definition (never of an older one); the JSON is shared by every quote: read it, never change it.
+    """
+    found = _PARSED.get(text)
+    if found is None:
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        definition = json.loads(text)
+        found = _PARSED[text] = (definition, EnginePromotion.model_validate(definition))
+    return found
+
+
+def _live(row: RunningRow) -> Candidate:
+    """A running promotion as a candidate (without a coupon)."""
+    definition, model = _parsed(row.definition_text)
+    return Candidate(row.record(definition), model)
 
 
 def _coupons(
-    s: Session, order: OrderInput, customer: CustomerFacts | None, running: list[PromotionRecord],
+    s: Session, order: OrderInput, customer: CustomerFacts | None, live: dict[int, Candidate],
     by_template: set[int], now: datetime,
 ) -> tuple[list[Candidate], list[str], list[CouponProblem]]:
     """Presented codes -> coupon candidates, shared codes for the engine, and problems."""
-    live = {r.id: r for r in running}
-    shared = {str(r.definition.get("coupon_code") or "").strip().upper()
-              for r in running if r.id not in by_template} - {""}
-    found = coupon_repo.coupons_by_codes(s, [codes.normalise(c) for c in order.coupon_codes])
-    templates = coupon_repo.templates_by_ids(s, {c.template_id for c in found.values()})
+    shared = {str(c.record.definition.get("coupon_code") or "").strip().upper()
+              for pid, c in live.items() if pid not in by_template} - {""}
+    found = coupon_repo.coupons_with_promotions(s, [codes.normalise(c) for c in order.coupon_codes])
     cands: list[Candidate] = []
     shared_codes: list[str] = []
     problems: list[CouponProblem] = []
     for raw in order.coupon_codes:
-        coupon = found.get(codes.normalise(raw))
+        coupon, promotion_id = found.get(codes.normalise(raw), (None, None))
         if coupon is None:
             if raw.strip().upper() in shared:
                 shared_codes.append(raw.strip().upper())
             else:
                 problems.append(CouponProblem(raw, "unknown"))
             continue
-        promotion_id = templates[coupon.template_id].promotion_id
         reason = _coupon_reason(coupon, customer, now, promotion_id in live)
         if reason is None and any(c.record.id == promotion_id for c in cands):
             reason = "duplicate"
         if reason is not None:
             problems.append(CouponProblem(raw, reason))
             continue
-        rec = live[promotion_id]  # type: ignore[index]
-        cands.append(Candidate(rec, _model(rec, coupon.code), coupon))
+        base = live[promotion_id]  # type: ignore[index]
+        cands.append(Candidate(base.record, base.model.model_copy(update={"coupon_code": coupon.code}), coupon))
     return cands, shared_codes, problems
 
 
@@ -299,10 +316,10 @@ def _coupon_reason(coupon: CouponRecord, customer: CustomerFacts | None, now: da
 
 
 def _usable(
-    s: Session, pool: list[Candidate], customer: CustomerFacts | None,
+    pool: list[Candidate], customer: CustomerFacts | None, uses: dict[int, int],
 ) -> tuple[dict[str, Candidate], list[Withheld]]:
-    """Drop candidates whose budget is used up or that this customer may not use any more."""
-    uses = promo_repo.customer_uses(s, customer.id, [c.record.id for c in pool]) if customer else {}
+    """Drop candidates whose budget is used up or that this customer may not use any more
+    (``uses``: the customer's uses per promotion id)."""
     usable: dict[str, Candidate] = {}
     withheld: list[Withheld] = []
     for cand in pool:

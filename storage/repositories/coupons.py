@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -206,6 +207,27 @@ def coupons_by_codes(session: Session, codes: Iterable[str]) -> dict[str, Coupon
     if not codes:
         return {}
     return {r.code: _coupon(r) for r in session.scalars(sa.select(Coupon).where(Coupon.code.in_(codes)))}
+
+
+def _coupons_statement() -> sa.Select[Any]:
+    """Built once: coupons by code (expanding ``codes``) with the promotion their template unlocks."""
+    c, t = Coupon.__table__, CouponTemplate.__table__
+    return (sa.select(c.c.id, c.c.template_id, c.c.code, c.c.customer_id, c.c.status, c.c.claimed_at,
+                      c.c.redeemed_at, c.c.expires_at, c.c.order_id, c.c.batch_id, t.c.promotion_id)
+            .select_from(c.join(t, t.c.id == c.c.template_id))
+            .where(c.c.code.in_(sa.bindparam("codes", expanding=True))))
+
+
+_COUPONS = _coupons_statement()
+
+
+def coupons_with_promotions(session: Session, codes: Iterable[str]) -> dict[str, tuple[CouponRecord, int | None]]:
+    """Coupons by (normalised) code, each with the id of the promotion its template unlocks."""
+    codes = list(codes)
+    if not codes:
+        return {}
+    rows = session.execute(_COUPONS, {"codes": codes})
+    return {r.code: (CouponRecord(*r[:-1]), r.promotion_id) for r in rows}
 
 
 def customer_coupons(session: Session, customer_id: int) -> list[CouponRecord]:

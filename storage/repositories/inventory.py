@@ -77,13 +77,18 @@ def set_gift_stock(session: Session, sku: str, quantity: int) -> bool:
     return session.execute(stmt.returning(table.c.id)).first() is not None
 
 
+_GIFT = GiftStock.__table__
+# built once (a quote asks for every cart with a gift promotion)
+_GIFTS_LEFT = sa.select(_GIFT.c.sku, _GIFT.c.quantity - _GIFT.c.given).where(
+    _GIFT.c.sku.in_(sa.bindparam("skus", expanding=True)))
+
+
 def gifts_left(session: Session, skus: Iterable[str]) -> dict[str, int]:
     """Gifts still available per SKU; SKUs without a row are not tracked (missing = unlimited)."""
     skus = list(skus)
     if not skus:
         return {}
-    rows = session.execute(sa.select(GiftStock.sku, GiftStock.quantity - GiftStock.given)
-                           .where(GiftStock.sku.in_(skus)))
+    rows = session.execute(_GIFTS_LEFT, {"skus": skus})
     return {sku: int(left) for sku, left in rows}
 
 

@@ -98,27 +98,60 @@ class IdempotencyRecord:
     response: dict[str, Any] | None
 
 
+def _products_statement() -> sa.Select[Any]:
+    """Built once: the priced columns of products by SKU (expanding ``skus``), with the category code."""
+    p, c = Product.__table__, Category.__table__
+    return (sa.select(p.c.id, p.c.sku, p.c.name, c.c.code, p.c.price, p.c.cost, p.c.status)
+            .select_from(p.outerjoin(c, c.c.id == p.c.category_id))
+            .where(p.c.sku.in_(sa.bindparam("skus", expanding=True))))
+
+
+_PRODUCTS = _products_statement()
+
+
 def products_by_sku(session: Session, skus: Iterable[str]) -> dict[str, ProductRecord]:
     """Products by SKU, with their category code."""
     skus = list(skus)
     if not skus:
         return {}
-    rows = session.execute(
-        sa.select(Product, Category.code).outerjoin(Category, Category.id == Product.category_id)
-        .where(Product.sku.in_(skus))
-    ).all()
-    return {p.sku: ProductRecord(p.id, p.sku, p.name, code, p.price, p.cost, p.status == "active")
-            for p, code in rows}
+    rows = session.execute(_PRODUCTS, {"skus": skus})
+    return {sku: ProductRecord(pid, sku, name, code, price, cost, status == "active")
+            for pid, sku, name, code, price, cost, status in rows}
 
 
 def customer_facts(session: Session, customer_id: int) -> CustomerFacts | None:
     """Tier, tags and paid-order count (the ``orders_count`` aggregate) of a customer, or None."""
-    row = session.execute(sa.select(Customer.tier, Customer.orders_count).where(Customer.id == customer_id)).first()
-    if row is None:
-        return None
-    tags = session.scalars(sa.select(CustomerTag.tag).where(CustomerTag.customer_id == customer_id)
-                           .order_by(CustomerTag.tag))
-    return CustomerFacts(customer_id, row.tier, tuple(tags), row.orders_count)
+    return checkout_facts(session, None, customer_id)[1]
+
+
+def _checkout_facts_statement() -> sa.Select[Any]:
+    """Built once: whether channel ``channel`` exists, and customer ``customer_id``'s tier, paid-order
+    count and tags — one row per tag, at least one row (the customer columns NULL if there is none)."""
+    c, t = Customer.__table__, CustomerTag.__table__
+    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    channel = sa.exists().where(Channel.__table__.c.code == sa.bindparam("channel", type_=sa.String))
+    return (
+        sa.select(channel.label("channel_exists"), c.c.id, c.c.tier, c.c.orders_count, t.c.tag)
+        .select_from(
+            one.outerjoin(c, c.c.id == sa.bindparam("customer_id", type_=sa.Integer))
+            .outerjoin(t, t.c.customer_id == c.c.id))
+        .order_by(t.c.tag)
+    )
+
+
+_CHECKOUT_FACTS = _checkout_facts_statement()
+
+
+def checkout_facts(session: Session, channel: str | None, customer_id: int | None,
+                   ) -> tuple[bool, CustomerFacts | None]:
+    """Whether the sales channel exists, and the customer's facts (None: no such customer, or None
+    asked) — one round trip."""
+    rows = session.execute(_CHECKOUT_FACTS, {"channel": channel, "customer_id": customer_id}).all()
+    first = rows[0]
+    if first.id is None:
+        return bool(first.channel_exists), None
+    tags = tuple(r.tag for r in rows if r.tag is not None)
+    return bool(first.channel_exists), CustomerFacts(first.id, first.tier, tags, first.orders_count)
 
 
 def channel_exists(session: Session, code: str) -> bool:

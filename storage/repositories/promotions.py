@@ -160,14 +160,85 @@ def list_all(session: Session) -> list[PromotionRecord]:
     return [_record(p, d) for p, d in rows]
 
 
-def running(session: Session, now: datetime) -> list[PromotionRecord]:
-    """Promotions scheduled or live whose window contains ``now`` (budgets not checked)."""
-    query = _current_query().where(
-        Promotion.status.in_(RUNNING),
-        sa.or_(Promotion.starts_at.is_(None), Promotion.starts_at <= now),
-        sa.or_(Promotion.ends_at.is_(None), Promotion.ends_at > now),
-    ).order_by(Promotion.id)
-    return [_record(p, d) for p, d in session.execute(query).all()]
+@dataclass(frozen=True)
+class RunningRow:
+    """A running promotion as a quote reads it: the promotion row, its current definition as the
+    stored JSON text (parse it once per distinct text, see ``services.commerce.pricing``), whether a
+    coupon template unlocks it and how often the quoting customer used it."""
+
+    id: int
+    code: str
+    name: str
+    status: str
+    current_version: int
+    definition_text: str
+    budget_amount: Decimal | None
+    budget_uses: int | None
+    used_amount: Decimal
+    used_uses: int
+    per_customer_limit: int | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    has_template: bool
+    customer_uses: int
+
+    def record(self, definition: dict[str, Any]) -> PromotionRecord:
+        """The promotion record with its parsed definition (shared, not copied: read-only)."""
+        return PromotionRecord(
+            id=self.id, code=self.code, name=self.name, status=self.status,
+            current_version=self.current_version, definition=definition,
+            budget_amount=self.budget_amount, budget_uses=self.budget_uses,
+            used_amount=self.used_amount, used_uses=self.used_uses,
+            per_customer_limit=self.per_customer_limit, starts_at=self.starts_at, ends_at=self.ends_at,
+            created_by=self.created_by, created_at=self.created_at, updated_at=self.updated_at,
+        )
+
+
+def _running_statement() -> sa.Select[Any]:
+    """Built once: running promotions with the text of their current definition, a template flag and
+    the customer's uses (bound parameters ``now`` and ``customer_id``; NULL customer: 0 uses)."""
+    p, v = Promotion.__table__, PromotionVersion.__table__
+    t, u = CouponTemplate.__table__, PromotionCustomerUse.__table__
+    now = sa.bindparam("now", type_=p.c.starts_at.type)
+    uses = sa.select(u.c.uses).where(
+        u.c.promotion_id == p.c.id, u.c.customer_id == sa.bindparam("customer_id", type_=sa.Integer),
+    ).scalar_subquery()
+    return (
+        sa.select(
+            p.c.id, p.c.code, p.c.name, p.c.status, p.c.current_version,
+            # the stored text (PostgreSQL renders JSONB canonically): parsed by the caller, once per text
+            sa.cast(v.c.definition, sa.Text).label("definition_text"),
+            p.c.budget_amount, p.c.budget_uses, p.c.used_amount, p.c.used_uses, p.c.per_customer_limit,
+            p.c.starts_at, p.c.ends_at, p.c.created_by, p.c.created_at, p.c.updated_at,
+            sa.exists().where(t.c.promotion_id == p.c.id).label("has_template"),
+            sa.func.coalesce(uses, 0).label("customer_uses"),
+        )
+        .select_from(p.join(v, sa.and_(v.c.promotion_id == p.c.id, v.c.version == p.c.current_version)))
+        .where(
+            p.c.status.in_(RUNNING),
+            sa.or_(p.c.starts_at.is_(None), p.c.starts_at <= now),
+            sa.or_(p.c.ends_at.is_(None), p.c.ends_at > now),
+        )
+        .order_by(p.c.id)
+    )
+
+
+_RUNNING = _running_statement()
+
+
+def running(session: Session, now: datetime, customer_id: int | None = None) -> list[RunningRow]:
+    """Promotions scheduled or live whose window contains ``now`` (budgets not checked), in id order.
+
+    One statement, read fresh on every call: status, window, current version and its definition,
+    budgets and what is used of them, whether a coupon template unlocks the promotion, and how often
+    ``customer_id`` used it (0 for None).
+    """
+    rows = session.execute(_RUNNING, {"now": now, "customer_id": customer_id})
+    return [RunningRow(*r[:-2], has_template=bool(r.has_template), customer_uses=int(r.customer_uses))
+            for r in rows]
 
 
 def by_ids(session: Session, ids: Iterable[int]) -> dict[int, PromotionRecord]:
