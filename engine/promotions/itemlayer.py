@@ -222,14 +222,16 @@ class ItemLayer:
                     grown[(values, used, taken)] = total
                 if used & flag:
                     continue
-                after = list(values)
                 raised = total
                 for k, v in moves:
-                    if v > after[k]:
-                        raised += v - after[k]
-                        after[k] = v
+                    if v > values[k]:
+                        raised += v - values[k]
                 if raised == total or raised < reach:
-                    continue
+                    continue  # raises nothing (the same state) or cannot come within the window
+                after = list(values)
+                for k, v in moves:
+                    if v > after[k]:
+                        after[k] = v
                 for k in ties:
                     taken |= 1 << k
                 if all(any(after[k] == start[k] and not taken >> k & 1 for k in held) for held in guards):
