@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from services.auth import ROLES, InvalidCredentials, UserInfo, check_credentials, user_info
 from storage.crypto import sha256_hex
 from storage.db import session_scope
-from storage.models import User
 from storage.repositories import api_tokens, audit
 from storage.repositories.api_tokens import ApiTokenRecord
 from storage.settings import get_settings
@@ -244,20 +243,18 @@ def authenticate(token: str | None, *, now: datetime | None = None) -> TokenUser
         return None
     at = now or datetime.now(UTC)
     with session_scope() as s:
-        record = api_tokens.get_by_hash(s, hash_token(token))
-        if record is None or not _usable(record, at):
+        found = api_tokens.get_with_owner(s, hash_token(token))  # one statement: token and owner
+        if found is None or not _usable(found.token, at) or not found.is_active:
             return None
-        user = s.get(User, record.user_id)
-        if user is None or not user.is_active:
-            return None
-        role = _role_of(record) or user.role
-        if role != user.role and user.role != "admin":
+        record = found.token
+        role = _role_of(record) or found.role
+        if role != found.role and found.role != "admin":
             return None
         last = _aware(record.last_used_at)
         if last is None or at - last >= TOUCH_EVERY:
             api_tokens.touch(s, record.id, at)
-        info = user_info(user)
-        acting = UserInfo(info.id, info.username, info.display_name, role, info.locale)
+        acting = UserInfo(record.user_id, found.username, found.display_name, role,
+                          found.locale or get_settings().default_locale)
         return TokenUser(acting, record.id, READ_SCOPE in record.scopes)
 
 

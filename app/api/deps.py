@@ -64,8 +64,12 @@ class Require:
             raise ValueError(f"unknown roles {sorted(unknown)}")
         self.roles: tuple[str, ...] = roles or ROLES
 
-    def __call__(self, who: Annotated[tokens.TokenUser, Depends(caller)]) -> UserInfo:
-        """Raise PermissionDenied (403) unless the token's role is allowed."""
+    async def __call__(self, who: Annotated[tokens.TokenUser, Depends(caller)]) -> UserInfo:
+        """Raise PermissionDenied (403) unless the token's role is allowed.
+
+        ``async`` because it does no I/O: FastAPI then runs it on the event loop instead of handing
+        it to a worker thread and back (``caller``, which reads the database, stays in a thread).
+        """
         return require_role(who.user, *self.roles)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from storage.models import ApiToken, utcnow
+from storage.models import ApiToken, User, utcnow
 from storage.repositories.errors import DuplicateError, RepositoryError, require_aware
 
 
@@ -74,6 +75,44 @@ def get_by_hash(session: Session, token_hash: str) -> ApiTokenRecord | None:
     """The token with this hash (revoked or expired ones too; check ``is_usable``)."""
     row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash))
     return _record(row) if row else None
+
+
+@dataclass(frozen=True)
+class TokenOwner:
+    """A token with what authenticating a call needs of its owner's account."""
+
+    token: ApiTokenRecord
+    username: str
+    display_name: str
+    role: str
+    is_active: bool
+    locale: str | None
+
+
+def _with_owner_statement() -> sa.Select[Any]:
+    """Built once: the token with this hash (bound ``token_hash``) joined with its owner."""
+    t, u = ApiToken.__table__, User.__table__
+    return (sa.select(t.c.id, t.c.name, t.c.token_hash, t.c.prefix, t.c.user_id, t.c.scopes, t.c.created_at,
+                      t.c.expires_at, t.c.last_used_at, t.c.revoked_at,
+                      u.c.username, u.c.display_name, u.c.role, u.c.is_active, u.c.locale)
+            .select_from(t.join(u, u.c.id == t.c.user_id))
+            .where(t.c.token_hash == sa.bindparam("token_hash", type_=sa.String)))
+
+
+_WITH_OWNER = _with_owner_statement()
+
+
+def get_with_owner(session: Session, token_hash: str) -> TokenOwner | None:
+    """The token with this hash and its owner, in one statement (revoked or expired ones too)."""
+    r = session.execute(_WITH_OWNER, {"token_hash": token_hash}).first()
+    if r is None:
+        return None
+    token = ApiTokenRecord(
+        id=r.id, name=r.name, token_hash=r.token_hash, prefix=r.prefix, user_id=r.user_id,
+        scopes=[str(x) for x in r.scopes or []], created_at=r.created_at, expires_at=r.expires_at,
+        last_used_at=r.last_used_at, revoked_at=r.revoked_at,
+    )
+    return TokenOwner(token, r.username, r.display_name, r.role, bool(r.is_active), r.locale)
 
 
 def list_for_user(session: Session, user_id: int) -> list[ApiTokenRecord]:
