@@ -9,6 +9,9 @@ shared coupon code, budgets and per-customer limits). The same 10-line cart is t
 * ``service``: ``services.commerce.quote_cart`` in process (database reads + engine);
 * ``engine``: ``engine.promotions.quote`` alone on the same cart and promotions (the baseline).
 
+``statements_per_quote``: the SQL statements one ``quote_cart`` of that cart sends (see "How a quote
+reads the database" in docs/checkout.md).
+
 Run: python bench/promotions_http.py [--quotes N] [--db URL]
 """
 
@@ -31,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from app.api import errors  # noqa: E402
 from app.api.deps import API_PREFIX, TOKEN_PATH  # noqa: E402
@@ -123,6 +127,22 @@ def _serve(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, int]:
     return server, thread, server.servers[0].sockets[0].getsockname()[1]
 
 
+def _statements(fn: Any) -> int:
+    """How many SQL statements ``fn`` sends to the process database."""
+    seen = [0]
+
+    def count(*_: Any) -> None:
+        seen[0] += 1
+
+    engine = storage_db.get_engine()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return seen[0]
+
+
 def _interleaved(calls: dict[str, Any], n: int, rounds: int = ROUNDS) -> dict[str, float]:
     """Calls per second of each callable: ``rounds`` interleaved rounds of n/rounds calls, median round.
 
@@ -168,6 +188,7 @@ def main(argv: list[str] | None = None) -> None:
                    for ln in lines],
             shipping_fee=pricing.DELIVERY_FEE, channel="online", coupon_codes=["SAVE20"])
         engine_args = (engine_cart, [c.model for c in priced.candidates.values()])
+        statements = _statements(lambda: quote_cart(cart, customer_id, ["SAVE20"], now=NOW))
         server, thread, port = _serve(_api())
         try:
             # TCP_NODELAY as browsers and proxies set it: httpx writes headers and body separately,
@@ -190,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps({
         "bench": "promotions_http", "database": url.split(":")[0], "quotes": args.quotes,
         "live_promotions": len(priced.candidates), "cart_lines": len(lines),
-        "applied": len(q["combination"]), "total": q["total"],
+        "applied": len(q["combination"]), "total": q["total"], "statements_per_quote": statements,
         "http_quotes_per_s": round(rates["http"], 1),
         "service_quotes_per_s": round(rates["service"], 1),
         "engine_quotes_per_s": round(rates["engine"], 1),

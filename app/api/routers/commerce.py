@@ -95,8 +95,8 @@ def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 # ---------------------------------------------------------------- checkout
 
 
-@router.post("/quote", tags=["checkout"])
-def quote(body: QuoteInput, _: Anyone) -> dict[str, Any]:
+@router.post("/quote", tags=["checkout"], response_model=dict[str, Any])
+def quote(body: QuoteInput, _: Anyone) -> JSONResponse:
     """Price a cart with the live promotions this customer may use (prices from the catalogue).
 
     The answer is the engine's quote (totals, per-line and per-promotion adjustments, gifts, reasons,
@@ -104,7 +104,9 @@ def quote(body: QuoteInput, _: Anyone) -> dict[str, Any]:
     customer) and ``coupon_problems`` (presented codes that cannot be used, and why).
     """
     cart = body.model_dump(include={"lines", "channel", "location"})
-    return _call(commerce.quote_cart, cart, body.customer_id, body.coupon_codes).as_json()
+    # a JSONResponse of the JSON-ready answer: FastAPI would otherwise validate the returned dict
+    # against response_model in yet another trip to a worker thread (it does so for sync routes)
+    return JSONResponse(_call(commerce.quote_cart, cart, body.customer_id, body.coupon_codes).as_json())
 
 
 @router.post("/orders", tags=["checkout"], status_code=201, responses=_ERRORS)
