@@ -144,13 +144,6 @@ def templates_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Template
     return {t.id: _template(t, p) for t, p in rows}
 
 
-def promotion_ids_with_templates(session: Session) -> set[int]:
-    """Promotions unlocked by a coupon template (they apply only through a claimed coupon)."""
-    rows = session.scalars(sa.select(CouponTemplate.promotion_id).where(
-        CouponTemplate.promotion_id.is_not(None)).distinct())
-    return {int(r) for r in rows}
-
-
 def existing_codes(session: Session, codes: Iterable[str]) -> set[str]:
     """Which of these codes already exist."""
     codes = list(codes)
@@ -199,14 +192,6 @@ def get_coupon(session: Session, code: str) -> CouponRecord | None:
     """The coupon with this (normalised) code, or None."""
     row = session.scalar(sa.select(Coupon).where(Coupon.code == code))
     return _coupon(row) if row else None
-
-
-def coupons_by_codes(session: Session, codes: Iterable[str]) -> dict[str, CouponRecord]:
-    """Coupons by (normalised) code."""
-    codes = list(codes)
-    if not codes:
-        return {}
-    return {r.code: _coupon(r) for r in session.scalars(sa.select(Coupon).where(Coupon.code.in_(codes)))}
 
 
 def _coupons_statement() -> sa.Select[Any]:

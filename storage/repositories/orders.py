@@ -154,11 +154,6 @@ def checkout_facts(session: Session, channel: str | None, customer_id: int | Non
     return bool(first.channel_exists), CustomerFacts(first.id, first.tier, tags, first.orders_count)
 
 
-def channel_exists(session: Session, code: str) -> bool:
-    """True if the sales channel exists."""
-    return session.scalar(sa.select(Channel.code).where(Channel.code == code)) is not None
-
-
 def store_id(session: Session, location_code: str) -> int | None:
     """The store whose code is this location, if it is a store."""
     return session.scalar(sa.select(Store.id).where(Store.code == location_code))

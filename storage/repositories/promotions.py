@@ -330,17 +330,6 @@ def delete_draft(session: Session, promotion_id: int) -> bool:
     return result.rowcount == 1
 
 
-def customer_uses(session: Session, customer_id: int, promotion_ids: Iterable[int]) -> dict[int, int]:
-    """How many times the customer used each of these promotions (missing = 0)."""
-    ids = list(promotion_ids)
-    if not ids:
-        return {}
-    rows = session.execute(sa.select(PromotionCustomerUse.promotion_id, PromotionCustomerUse.uses)
-                           .where(PromotionCustomerUse.customer_id == customer_id,
-                                  PromotionCustomerUse.promotion_id.in_(ids)))
-    return {pid: uses for pid, uses in rows}
-
-
 def consume_budget(session: Session, promotion_id: int, amount: Decimal, uses: int = 1) -> bool:
     """Take ``amount`` and ``uses`` from the budgets of a running (not paused or ended) promotion if
     both still fit; False (nothing taken) otherwise."""
