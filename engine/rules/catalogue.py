@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from engine.rules.checks import check_field_literals, literal_path
+from engine.rules.errors import Problem, problem
 from engine.rules.registry import OPERATORS
 
 FieldType = Literal["string", "number", "money", "bool", "date", "enum", "list"]
@@ -90,12 +91,12 @@ class Catalogue:
         """True for a field, a list item path, or a namespace prefix such as ``customer``."""
         return self.get(key) is not None or any(k.startswith(key + ".") for k in self.fields)
 
-    def check_operator(self, name: str, args: list[Any], path: str) -> list[tuple[str, str, str]]:
+    def check_operator(self, name: str, args: list[Any], path: str) -> list[Problem]:
         """Problems of one operator node against this catalogue: unknown fields, wrong literals."""
         if name in ("var", "val", "exists"):
             key = literal_path(name, args)
             if key is not None and key != "" and not self.knows(key):
-                return [(f"{path}[0]", "unknown_field", f"{key!r} is not in the field catalogue")]
+                return [problem(f"{path}[0]", "unknown_field", f"{key!r} is not in the field catalogue", field=key)]
             return []
         return check_field_literals(self, name, args, path)
 

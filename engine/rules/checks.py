@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from engine.rules.errors import Problem, problem
 from engine.rules.values import is_nan, str_to_number, to_datetime
 
 if TYPE_CHECKING:
     from engine.rules.catalogue import Catalogue, Field
 
-Found = list[tuple[str, str, str]]
+Found = list[Problem]
 COMPARISONS = frozenset({"==", "!=", "===", "!==", "<", "<=", ">", ">="})
 MEMBERSHIP = frozenset({"in", "in_list"})
 DATE_FUNCTIONS = frozenset({"days_since", "hour_of_day", "weekday", "between_dates"})
@@ -57,8 +58,8 @@ def _comparison(catalogue: Catalogue, args: list[Any], path: str) -> Found:
     found: Found = []
     for i, f in fields:
         if f.type == "list":
-            found.append((f"{path}[{i}]", "bad_type",
-                          f"{f.key} is a list: use has_tag, in or in_list, not a comparison"))
+            found.append(problem(f"{path}[{i}]", "list_compared",
+                                 f"{f.key} is a list: use has_tag, in or in_list, not a comparison", field=f.key))
     for j, literal in enumerate(args):
         if isinstance(literal, (dict, list)):
             continue
@@ -85,9 +86,11 @@ def _date_function(catalogue: Catalogue, name: str, args: list[Any], path: str) 
     for i, a in enumerate(args):
         f = field_of(catalogue, a)
         if f is not None and f.type != "date":
-            found.append((f"{path}[{i}]", "bad_type", f"{name} takes a date; {f.key} is {f.type}"))
+            found.append(problem(f"{path}[{i}]", "date_function_field", f"{name} takes a date; {f.key} is {f.type}",
+                                 operator=name, field=f.key, type=f.type))
         elif isinstance(a, (str, int, float)) and not isinstance(a, bool) and to_datetime(a) is None:
-            found.append((f"{path}[{i}]", "bad_type", f"{a!r} is not a date (use 2026-11-11 or ISO time)"))
+            found.append(problem(f"{path}[{i}]", "not_a_date", f"{a!r} is not a date (use 2026-11-11 or ISO time)",
+                                 operator=name, value=a))
     return found
 
 
@@ -95,28 +98,39 @@ def _fits(f: Field, literal: Any, path: str) -> Found:
     """A problem if the literal cannot be a value of the field (null always fits)."""
     if literal is None:
         return []
-    message = _misfit(f, literal)
-    if message is None:
+    misfit = _misfit(f, literal)
+    if misfit is None:
         return []
-    code = "unknown_option" if f.type == "enum" and isinstance(literal, str) else "bad_type"
-    return [(path, code, message)]
+    reason, message = misfit
+    params: dict[str, Any] = {"field": f.key, "type": f.type, "value": literal, "value_type": _json_type(literal)}
+    if f.type == "enum":
+        params["options"] = [o.value for o in f.options]
+    return [problem(path, reason, message, **params)]
 
 
-def _misfit(f: Field, literal: Any) -> str | None:
-    """Why the literal does not fit the field, or None."""
+def _json_type(literal: Any) -> str:
+    """A literal's kind in the catalogue's words: string, number or bool."""
+    if isinstance(literal, bool):
+        return "bool"
+    return "number" if isinstance(literal, (int, float)) else "string"
+
+
+def _misfit(f: Field, literal: Any) -> tuple[str, str] | None:
+    """Why the literal does not fit the field, as (reason, message), or None."""
     kind = f.type
     if kind in ("number", "money"):
         ok = not isinstance(literal, bool) and (isinstance(literal, (int, float)) or (
             isinstance(literal, str) and not is_nan(str_to_number(literal)) and literal.strip() != ""))
-        return None if ok else f"{f.key} is a {kind}; {literal!r} is not a number"
+        return None if ok else ("expects_number", f"{f.key} is a {kind}; {literal!r} is not a number")
     if kind == "bool":
-        return None if isinstance(literal, bool) else f"{f.key} is true/false; got {literal!r}"
+        return None if isinstance(literal, bool) else ("expects_bool", f"{f.key} is true/false; got {literal!r}")
     if kind == "date":
         return None if isinstance(literal, str) and to_datetime(literal) is not None else (
-            f"{f.key} is a date; {literal!r} is not an ISO date")
+            "expects_date", f"{f.key} is a date; {literal!r} is not an ISO date")
     if kind == "enum":
         values = [o.value for o in f.options]
-        return None if literal in values else f"{f.key} is one of {', '.join(values)}; got {literal!r}"
+        reason = "unknown_option" if isinstance(literal, str) else "expects_option"
+        return None if literal in values else (reason, f"{f.key} is one of {', '.join(values)}; got {literal!r}")
     if kind == "string":
-        return None if isinstance(literal, str) else f"{f.key} is text; got {literal!r}"
+        return None if isinstance(literal, str) else ("expects_text", f"{f.key} is text; got {literal!r}")
     return None

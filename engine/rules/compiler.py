@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine.rules.codegen import generate
-from engine.rules.errors import Problem, RuleError, RuleEvalError
+from engine.rules.errors import RuleError, RuleEvalError, problem
 from engine.rules.registry import OPERATORS, Fn, const
 
 CACHE_SIZE = 4096
@@ -56,9 +56,11 @@ def compile_rule(rule: Any) -> CompiledRule:
     try:
         key = canonical_key(rule)
     except (TypeError, ValueError) as exc:
-        raise RuleError([Problem("$", "not_json", f"rule is not JSON: {exc}")]) from exc
+        raise RuleError([problem("$", "not_json", f"rule is not JSON: {exc}", error=str(exc))]) from exc
     except RecursionError as exc:
-        raise RuleError([Problem("$", "too_deep", "rule nests far too deep")]) from exc
+        from engine.rules.validate import MAX_DEPTH
+
+        raise RuleError([problem("$", "too_deep", "rule nests far too deep", max=MAX_DEPTH)]) from exc
     return _compile_cached(key)
 
 

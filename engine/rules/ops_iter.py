@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from engine.rules.errors import invalid_arguments
+from engine.rules.errors import Problem, invalid_arguments, problem
 from engine.rules.registry import CompileFn, Fn, Operator, register
 from engine.rules.values import truthy
 
@@ -99,30 +99,31 @@ def _body_scoped(i: int) -> bool:
     return i == 1
 
 
-def _check_source(args: list[Any], path: str) -> list[tuple[str, str, str]]:
+def _check_source(name: str, args: list[Any], path: str) -> list[Problem]:
     """A literal that is not an array (null, a number, text) can never be iterated."""
     if args and not isinstance(args[0], (list, dict)):
-        return [(f"{path}[0]", "invalid_arguments", "the first argument must be an array")]
+        return [problem(f"{path}[0]", "source_not_array", "the first argument must be an array", operator=name)]
     return []
 
 
-def _check_mapper(args: list[Any], path: str) -> list[tuple[str, str, str]]:
+def _check_mapper(name: str, args: list[Any], path: str) -> list[Problem]:
     """map/filter also need a body (a literal null body is refused)."""
-    problems = _check_source(args, path)
+    problems = _check_source(name, args, path)
     if len(args) > 1 and args[1] is None:
-        problems.append((f"{path}[1]", "invalid_arguments", "the second argument must be logic"))
+        problems.append(problem(f"{path}[1]", "body_missing", "the second argument must be logic", operator=name))
     return problems
 
 
-def _iterator(name: str, build: Any, hi: int, zh: str, en: str, check: Any) -> None:
+def _iterator(name: str, build: Any, hi: int, zh: str, en: str, mapper: bool) -> None:
     """Register one iterator (a literal array of arguments; the body is scoped to the item)."""
+    check = _check_mapper if mapper else _check_source
     register(Operator(name, build, 2, hi, label_zh=zh, label_en=en, group="array", pure=False,
-                      scoped=_body_scoped, list_args=True, check=check))
+                      scoped=_body_scoped, list_args=True, check=lambda args, path: check(name, args, path)))
 
 
-_iterator("map", build_map, 2, "逐项映射", "map", _check_mapper)
-_iterator("filter", build_filter, 2, "筛选", "filter", _check_mapper)
-_iterator("reduce", build_reduce, 3, "累计", "reduce", _check_source)
-_iterator("all", quantifier("all", _all), 2, "全部满足", "all", _check_source)
-_iterator("some", quantifier("some", _some), 2, "任一满足", "some", _check_source)
-_iterator("none", quantifier("none", _none), 2, "都不满足", "none", _check_source)
+_iterator("map", build_map, 2, "逐项映射", "map", True)
+_iterator("filter", build_filter, 2, "筛选", "filter", True)
+_iterator("reduce", build_reduce, 3, "累计", "reduce", False)
+_iterator("all", quantifier("all", _all), 2, "全部满足", "all", False)
+_iterator("some", quantifier("some", _some), 2, "任一满足", "some", False)
+_iterator("none", quantifier("none", _none), 2, "都不满足", "none", False)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from engine.rules.errors import invalid_arguments
+from engine.rules.errors import Problem, invalid_arguments, problem
 from engine.rules.registry import CompileFn, Fn, Operator, register
 from engine.rules.values import SHANGHAI, to_datetime, to_decimal, to_number
 
@@ -195,21 +195,27 @@ def build_cart_qty(args: list[Any], compile: CompileFn, path: str) -> Fn:
     return lambda d, s: sum(int(to_number(_get(ln, "qty"))) for ln in _cart_lines(d, s) if covers(ln))
 
 
-def check_scope(args: list[Any], path: str) -> list[tuple[str, str, str]]:
+def check_scope(name: str, args: list[Any], path: str) -> list[Problem]:
     """A cart helper's scope is one object of string lists under skus/categories/exclude_skus."""
     raw = args[0] if args else None
     if isinstance(raw, list):
         if len(raw) > 1:
-            return [(path, "invalid_arguments", "cart helpers take at most one scope object")]
+            return [problem(path, "scope_too_many", "cart helpers take at most one scope object", operator=name)]
         raw = raw[0] if raw else {}
     if raw is None:
         return []
     if not isinstance(raw, Mapping):
-        return [(path, "invalid_arguments", "the scope is an object such as {\"categories\": [\"饮品\"]}")]
-    return [(f"{path}[0].{k}", "invalid_arguments", f"scope key {k!r} must be a list of strings "
-             f"(one of {', '.join(_SCOPE_KEYS)})")
+        return [problem(path, "scope_not_object", "the scope is an object such as {\"categories\": [\"饮品\"]}",
+                        operator=name)]
+    return [problem(f"{path}[0].{k}", "scope_key", f"scope key {k!r} must be a list of strings "
+                    f"(one of {', '.join(_SCOPE_KEYS)})", operator=name, key=str(k), allowed=list(_SCOPE_KEYS))
             for k, v in raw.items()
             if k not in _SCOPE_KEYS or not isinstance(v, list) or not all(isinstance(x, str) for x in v)]
+
+
+def _scope_check(name: str) -> Any:
+    """The static check of one cart helper."""
+    return lambda args, path: check_scope(name, args, path)
 
 
 def _register() -> None:
@@ -228,7 +234,7 @@ def _register() -> None:
     for name, build, zh, en in (("cart_amount", build_cart_amount, "购物车金额(范围内)", "cart amount in scope"),
                                 ("cart_qty", build_cart_qty, "购物车件数(范围内)", "cart quantity in scope")):
         register(Operator(name, build, label_zh=zh, label_en=en, group="marketing", pure=False, raw=True,
-                          check=check_scope))
+                          check=_scope_check(name)))
 
 
 _register()

@@ -10,7 +10,7 @@ import math
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
-from engine.rules.errors import invalid_arguments, nan_error
+from engine.rules.errors import Problem, invalid_arguments, nan_error, problem
 from engine.rules.registry import Operator, register
 from engine.rules.values import Number, to_decimal, to_number
 
@@ -119,13 +119,18 @@ def minimum(values: list[Any]) -> Number:
     return min(_strict_numbers(values, "min"))
 
 
-def _literal_numbers(args: list[Any], path: str) -> list[tuple[str, str, str]]:
+def _literal_numbers(name: str, args: list[Any], path: str) -> list[Problem]:
     """Static check of max/min: literal operands must be numbers."""
     return [
-        (f"{path}[{i}]", "invalid_arguments", "max/min compare numbers only")
+        problem(f"{path}[{i}]", "numbers_only", "max/min compare numbers only", operator=name, value=a)
         for i, a in enumerate(args)
         if not (isinstance(a, dict) and a) and (isinstance(a, bool) or not isinstance(a, (int, float)))
     ]
+
+
+def _numbers_check(name: str) -> Any:
+    """The static check of max or min."""
+    return lambda args, path: _literal_numbers(name, args, path)
 
 
 def _register() -> None:
@@ -137,7 +142,7 @@ def _register() -> None:
         register(Operator(name, impl=impl, min_args=lo, label_zh=zh, label_en=en, group="math"))
     for name, impl, zh, en in (("max", maximum, "最大值", "max"), ("min", minimum, "最小值", "min")):
         register(Operator(name, impl=impl, min_args=1, label_zh=zh, label_en=en, group="math",
-                          check=_literal_numbers))
+                          check=_numbers_check(name)))
 
 
 _register()

@@ -7,14 +7,16 @@ the top, the item inside ``map``/``filter``/...), ``scopes`` the tuple of enclos
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from engine.rules.errors import Problem
 
 Fn = Callable[[Any, tuple[Any, ...]], Any]
 CompileFn = Callable[[Any, str], Fn]
 Builder = Callable[[list[Any], CompileFn, str], Fn]
-StaticCheck = Callable[[list[Any], str], list[tuple[str, str, str]]]
+StaticCheck = Callable[[list[Any], str], Sequence[Problem | tuple[str, str, str]]]
 
 
 @dataclass(frozen=True)
@@ -23,12 +25,12 @@ class Operator:
 
     ``build(args, compile, path)`` receives the raw argument list and a function compiling a
     sub-node at a JSON path.  ``pure`` operators with constant arguments are folded at compile time.
-    ``check`` returns extra static problems as (path, code, message) tuples.  ``scoped(i)`` is true
-    for arguments evaluated with another data context (iterator bodies); a ``raw`` operator gets
-    its argument unevaluated and unvalidated as ``[raw]`` (``preserve``).  An operator given as
-    ``impl`` (a function of the evaluated argument list) also accepts one operator as its whole
-    argument list (``{"+": {"val": "prices"}}`` sums the array); a ``list_args`` operator refuses
-    anything but a literal array of arguments.
+    ``check`` returns extra static problems (``Problem``s, or (path, code, message) tuples).
+    ``scoped(i)`` is true for arguments evaluated with another data context (iterator bodies); a
+    ``raw`` operator gets its argument unevaluated and unvalidated as ``[raw]`` (``preserve``).  An
+    operator given as ``impl`` (a function of the evaluated argument list) also accepts one operator
+    as its whole argument list (``{"+": {"val": "prices"}}`` sums the array); a ``list_args``
+    operator refuses anything but a literal array of arguments.
     """
 
     name: str

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.rules.errors import Problem
+from engine.rules.errors import Problem, problem
 from engine.rules.registry import OPERATORS, Operator
 
 if TYPE_CHECKING:
@@ -25,9 +25,13 @@ class _Walk:
     nodes: int = 0
     too_deep: bool = False
 
-    def add(self, path: str, code: str, message: str) -> None:
-        """Record one problem."""
-        self.problems.append(Problem(path, code, message))
+    def add(self, path: str, reason: str, message: str, **params: Any) -> None:
+        """Record one problem of a known reason."""
+        self.problems.append(problem(path, reason, message, **params))
+
+    def found(self, found: Problem | tuple[str, str, str]) -> None:
+        """Record a problem a check returned (a ``Problem``, or a (path, code, message) tuple)."""
+        self.problems.append(found if isinstance(found, Problem) else Problem(*found))
 
 
 def validate(rule: Any, catalogue: Catalogue | None = None) -> list[Problem]:
@@ -42,7 +46,8 @@ def validate(rule: Any, catalogue: Catalogue | None = None) -> list[Problem]:
     walk = _Walk(catalogue)
     _visit(rule, "$", 1, False, walk)
     if walk.nodes > MAX_NODES:
-        walk.add("$", "too_many_nodes", f"rule has {walk.nodes} nodes; at most {MAX_NODES} are allowed")
+        walk.add("$", "too_many_nodes", f"rule has {walk.nodes} nodes; at most {MAX_NODES} are allowed",
+                 nodes=walk.nodes, max=MAX_NODES)
     return walk.problems
 
 
@@ -51,7 +56,7 @@ def _visit(node: Any, path: str, depth: int, scoped: bool, walk: _Walk) -> None:
     walk.nodes += 1
     if depth > MAX_DEPTH:
         if not walk.too_deep:
-            walk.add(path, "too_deep", f"rule nests deeper than {MAX_DEPTH} levels")
+            walk.add(path, "too_deep", f"rule nests deeper than {MAX_DEPTH} levels", max=MAX_DEPTH)
         walk.too_deep = True
         return
     if isinstance(node, list):
@@ -60,7 +65,7 @@ def _visit(node: Any, path: str, depth: int, scoped: bool, walk: _Walk) -> None:
     elif isinstance(node, Mapping):
         _visit_operator(node, path, depth, scoped, walk)
     elif not _is_json_scalar(node):
-        walk.add(path, "bad_value", f"{type(node).__name__} is not a JSON value")
+        walk.add(path, "bad_value", f"{type(node).__name__} is not a JSON value", type=type(node).__name__)
 
 
 def _is_json_scalar(node: Any) -> bool:
@@ -73,20 +78,21 @@ def _visit_operator(node: Mapping[str, Any], path: str, depth: int, scoped: bool
     if not node:
         return
     if len(node) != 1:
-        keys = ", ".join(sorted(map(str, node)))
-        walk.add(path, "unknown_operator", f"an operator node has exactly one key (found: {keys})")
+        keys = sorted(map(str, node))
+        walk.add(path, "operator_keys", f"an operator node has exactly one key (found: {', '.join(keys)})",
+                 keys=keys)
         return
     ((name, raw),) = node.items()
     op_path = f"{path}.{name}"
     op = OPERATORS.get(name)
     args = raw if isinstance(raw, list) else [raw]
     if op is None:
-        walk.add(op_path, "unknown_operator", f"unknown operator {name!r}")
+        walk.add(op_path, "unknown_operator", f"unknown operator {name!r}", operator=name)
     else:
         _check_operator(op, op_path, raw, args, walk)
         if walk.catalogue is not None and not scoped:
             for p in walk.catalogue.check_operator(name, args, op_path):
-                walk.add(*p)
+                walk.found(p)
     if op is not None and op.raw:
         return
     for i, arg in enumerate(args):
@@ -99,12 +105,14 @@ def _check_operator(op: Operator, op_path: str, raw: Any, args: list[Any], walk:
     if op.impl is not None and isinstance(raw, Mapping) and raw:
         return  # the argument list is computed at run time
     if op.list_args and not isinstance(raw, list):
-        walk.add(op_path, "invalid_arguments", f"{op.name} takes an array of arguments")
+        walk.add(op_path, "args_not_array", f"{op.name} takes an array of arguments", operator=op.name)
         return
     if len(args) < op.min_args:
-        walk.add(op_path, "invalid_arguments", f"{op.name} takes at least {op.min_args} argument(s), got {len(args)}")
+        walk.add(op_path, "too_few_arguments", f"{op.name} takes at least {op.min_args} argument(s), got {len(args)}",
+                 operator=op.name, min=op.min_args, got=len(args))
     elif op.max_args is not None and len(args) > op.max_args:
-        walk.add(op_path, "invalid_arguments", f"{op.name} takes at most {op.max_args} argument(s), got {len(args)}")
+        walk.add(op_path, "too_many_arguments", f"{op.name} takes at most {op.max_args} argument(s), got {len(args)}",
+                 operator=op.name, max=op.max_args, got=len(args))
     if op.check is not None:
         for p in op.check(args, op_path):
-            walk.add(*p)
+            walk.found(p)

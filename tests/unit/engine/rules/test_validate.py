@@ -86,7 +86,9 @@ def test_compile_rule_raises_rule_error_carrying_the_problems() -> None:
     with pytest.raises(RuleError) as caught:
         compile_rule({"and": [{"nope": 1}, {"max": ["a"]}]})
     assert caught.value.as_dict() == {"errors": [
-        {"path": "$.and[0].nope", "code": "unknown_operator", "message": "unknown operator 'nope'"},
-        {"path": "$.and[1].max[0]", "code": "invalid_arguments", "message": "max/min compare numbers only"},
+        {"path": "$.and[0].nope", "code": "unknown_operator", "reason": "unknown_operator",
+         "message": "unknown operator 'nope'", "params": {"operator": "nope"}},
+        {"path": "$.and[1].max[0]", "code": "invalid_arguments", "reason": "numbers_only",
+         "message": "max/min compare numbers only", "params": {"operator": "max", "value": "a"}},
     ]}
     assert isinstance(caught.value, ValueError)
