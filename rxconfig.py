@@ -29,5 +29,7 @@ config = rx.Config(
     default_color_mode="light",
     # the sitemap plugin is enabled by default; an admin console has nothing to index
     disable_plugins=[SitemapPlugin],
+    # behind reverse proxies the web login's client address (login throttling) comes from X-Forwarded-For
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     **_state,
 )

@@ -50,6 +50,23 @@ class Settings(BaseSettings):
     default_locale: str = Field(default="zh-CN", description="UI language for new sessions")
     min_margin: str = Field(default="0", description="margin guard for promotions, e.g. 0.05 = 5%")
     session_hours: int = Field(default=12, description="how long a login session lasts")
+    login_max_failures: int = Field(
+        default=5, ge=1,
+        description="failed sign-ins of one username within login_window_minutes that lock it",
+    )
+    login_max_failures_per_address: int = Field(
+        default=50, ge=1,
+        description="failed sign-ins from one client address (any usernames) within the window that lock it",
+    )
+    login_window_minutes: int = Field(default=15, ge=1, description="window in which failed sign-ins count")
+    login_lockout_minutes: int = Field(
+        default=15, ge=1, description="how long a locked username or address is refused (then unlocked)"
+    )
+    trusted_proxy_hops: int = Field(
+        default=0, ge=0,
+        description="reverse proxies in front of the app: the client address is the n-th X-Forwarded-For "
+        "entry from the right (0: the connection's peer); used by the login throttle, web and API alike",
+    )
     demo_seed: int = Field(default=20261111, description="seed of the deterministic demo data")
     demo_customers: int = Field(default=20000, description="customers in the demo data")
     test_postgres_url: str | None = Field(

@@ -36,6 +36,7 @@ from storage.models.platform import (
     AuditLog,
     DataSource,
     IdempotencyKey,
+    LoginThrottle,
     Quarantine,
     User,
     UserSession,
@@ -47,8 +48,8 @@ __all__ = [
     "ApiToken", "AuditLog", "Base", "Campaign", "CampaignStateChange", "CampaignVersion",
     "Category", "Channel", "Coupon", "CouponBatch", "CouponCustomerClaim", "CouponTemplate",
     "Customer", "CustomerIdentity", "CustomerTag", "DataSource", "EncryptedString", "Event",
-    "GiftStock", "IdempotencyKey", "Inventory", "Order", "OrderLine", "OrderPromotion", "Page",
-    "PageVersion", "PointsLedger", "Product", "Promotion", "PromotionCustomerUse",
+    "GiftStock", "IdempotencyKey", "Inventory", "LoginThrottle", "Order", "OrderLine",
+    "OrderPromotion", "Page", "PageVersion", "PointsLedger", "Product", "Promotion", "PromotionCustomerUse",
     "PromotionVersion", "Quarantine", "Rule", "RuleVersion", "Store", "Tier", "UTCDateTime",
     "User", "UserSession", "encrypt_pii_row", "metadata", "utcnow",
 ]

@@ -1,4 +1,5 @@
-"""Platform tables: users, sessions, API tokens, audit, quarantine, data sources, idempotency."""
+"""Platform tables: users, sessions, login throttling, API tokens, audit, quarantine, data sources,
+idempotency."""
 
 from __future__ import annotations
 
@@ -42,6 +43,28 @@ class UserSession(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class LoginThrottle(IdMixin, Base):
+    """Failed sign-ins counted per username or per client address, and the lockout they started.
+
+    One row per (scope, key); the count restarts when its window has passed or its lockout ended.
+    Kept in the database so every app process sees the same counts (services.login_throttle).
+    """
+
+    __tablename__ = "login_throttles"
+
+    scope: Mapped[str] = mapped_column(sa.String(16))  # 'username' | 'address'
+    key: Mapped[str] = mapped_column(sa.String(128))
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(index=True)
+    locked_until: Mapped[datetime | None]
+
+    __table_args__ = (
+        sa.UniqueConstraint("scope", "key"),
+        sa.CheckConstraint("scope IN ('username','address')", name="scope"),
+        sa.CheckConstraint("failures >= 0", name="failures_not_negative"),
+    )
 
 
 class ApiToken(IdMixin, Base):
