@@ -3,8 +3,10 @@
 Passwords are hashed with argon2id (argon2-cffi). A login returns a random session token; the
 database keeps only an HMAC-SHA256 of it (``UserSession.token_hash``), so a leaked database does not
 leak live sessions. Every login attempt, successful or not, writes one ``AuditLog`` row; a failed
-attempt changes nothing else and always raises the same ``InvalidCredentials`` error, whether the
-user is unknown, inactive or the password is wrong.
+attempt always raises the same ``InvalidCredentials`` error, whether the user is unknown, inactive
+or the password is wrong, and changes nothing else but the throttle's count (services.login_throttle):
+too many failures for a username or from a client address raise ``LoginThrottled`` for a while,
+without the password being checked.
 
 The demo accounts (``DEMO_USERS``, password ``DEMO_PASSWORD``) are the single source of truth for the
 README and ``make run``: ``python -m services.auth --print-demo-logins`` prints them.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import sys
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services import login_throttle
 from storage.db import session_scope
 from storage.models import AuditLog, User, UserSession
 from storage.settings import get_settings
@@ -67,6 +71,23 @@ class InvalidCredentials(AuthError):
 
     def __init__(self) -> None:
         super().__init__("invalid_credentials")
+
+
+class LoginThrottled(AuthError):
+    """Too many failed sign-ins for this username or from this address: refused unchecked for a while.
+
+    ``scope`` is "username" or "address"; ``retry_after`` the seconds until sign-ins are accepted.
+    """
+
+    def __init__(self, scope: str, retry_after: int) -> None:
+        self.scope = scope
+        self.retry_after = retry_after
+        super().__init__(f"too many failed sign-ins for this {scope}; try again in {retry_after} s")
+
+    @property
+    def minutes(self) -> int:
+        """Whole minutes to wait (at least 1), for messages."""
+        return max(1, math.ceil(self.retry_after / 60))
 
 
 class PermissionDenied(AuthError):
@@ -282,28 +303,41 @@ def set_locale(user_id: int, locale: str) -> None:
 # --- sessions ----------------------------------------------------------------------------------
 
 
-def login(username: str, password: str, *, now: datetime | None = None) -> str:
+def login(
+    username: str, password: str, *, address: str | None = None, now: datetime | None = None
+) -> str:
     """Check the credentials and open a session; returns the session token (shown once).
 
     Raises ``InvalidCredentials`` for an unknown user, a wrong password or an inactive account,
-    after the same amount of hashing work; only an audit entry is written then.
+    after the same amount of hashing work; only an audit entry and the throttle's count are written
+    then. Raises ``LoginThrottled`` (nothing written) while the username or the client ``address``
+    is locked after too many failures.
     """
     at = _now(now)
     with session_scope() as s:
-        user = check_credentials(s, username, password)
+        user = check_credentials(s, username, password, address=address, now=at)
         token = _open_session(s, user, at) if user is not None else ""
     if user is None:
         raise InvalidCredentials()
     return token
 
 
-def check_credentials(s: Session, username: str, password: str, via: str = "") -> User | None:
+def check_credentials(
+    s: Session, username: str, password: str, via: str = "", *, address: str | None = None,
+    now: datetime | None = None,
+) -> User | None:
     """The active user with these credentials, in the caller's unit of work, or None.
 
-    Costs the same hashing work for unknown users; a failure adds one ``login.failed`` audit row
-    (so the caller should commit, then raise ``InvalidCredentials``). ``via`` is audited (e.g. "api").
+    Costs the same hashing work for unknown users; a failure adds one ``login.failed`` audit row and
+    counts against the username and the client ``address`` (so the caller should commit, then raise
+    ``InvalidCredentials``); a success clears the username's count. Raises ``LoginThrottled`` before
+    looking at the password while either is locked. ``via`` is audited (e.g. "api").
     """
     name = _normalise_username(username)
+    at = _now(now)
+    refused = login_throttle.refusal(s, name, address, at)
+    if refused is not None:
+        raise LoginThrottled(refused.scope, refused.retry_after(at))
     user = s.scalar(select(User).where(User.username == name)) if name else None
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
     failure: str | None = None
@@ -316,8 +350,10 @@ def check_credentials(s: Session, username: str, password: str, via: str = "") -
     if failure is not None:
         details = {"reason": failure, **({"via": via} if via else {})}
         _audit(s, name or "-", "login.failed", user.id if user else None, details)
+        login_throttle.record_failure(s, name, address, at, via=via, user_id=user.id if user else None)
         return None
     assert user is not None
+    login_throttle.record_success(s, name)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user

@@ -185,15 +185,20 @@ def create_token(
         return _mint(s, user, name, role, lifetime, read_only, via="api")
 
 
-def login_for_token(username: str, password: str, *, name: str = "password login") -> NewToken:
+def login_for_token(
+    username: str, password: str, *, name: str = "password login", address: str | None = None,
+    now: datetime | None = None,
+) -> NewToken:
     """Exchange a username and password for a token that lasts ``settings.session_hours``.
 
     Raises ``InvalidCredentials`` (unknown user, wrong password or inactive account alike); then
-    only the ``login.failed`` audit row is written.
+    only the ``login.failed`` audit row and the throttle's count are written. Raises
+    ``LoginThrottled`` (nothing written) while the username or the client ``address`` is locked.
+    ``now`` is the throttle's clock (tests).
     """
     hours = get_settings().session_hours
     with session_scope() as s:
-        user = check_credentials(s, username, password, via="api")
+        user = check_credentials(s, username, password, via="api", address=address, now=now)
         new = None
         if user is not None:
             user.last_login_at = datetime.now(UTC)
