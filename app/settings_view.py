@@ -26,13 +26,14 @@ ROLE_COLOR = {"admin": "crimson", "marketer": "indigo", "designer": "orange", "a
 TOKEN_STATUS_COLOR = {"active": "green", "expired": "amber", "revoked": "gray"}
 STRENGTH_COLOR = {"too_short": "red", "weak": "red", "fair": "amber", "strong": "green"}
 KNOWN_ACTIONS: tuple[str, ...] = (
-    "login", "login.failed", "logout", "user.create", "user.activate", "user.deactivate",
+    "login", "login.failed", "login.locked", "logout", "user.create", "user.activate", "user.deactivate",
     "api_token.create", "api_token.revoke", "rule.create", "rule.update", "rule.delete",
     "promotion.create", "promotion.update", "promotion.delete", "promotion.schedule", "promotion.pause",
     "promotion.resume", "promotion.end", "coupon_template.create", "coupon_template.update",
     "coupon_template.batch",
 )
-KNOWN_ENTITIES: tuple[str, ...] = ("user", "api_token", "rule", "promotion", "coupon_template")
+KNOWN_ENTITIES: tuple[str, ...] = ("user", "client_address", "api_token", "rule", "promotion",
+                                   "coupon_template")
 _SYMBOLS = "!@#$%^&*-_=+?"
 _SAME_DOMAIN_HOSTS = {"localhost", "0.0.0.0", "::", "0:0:0:0:0:0:0:0"}  # reflex state.js SAME_DOMAIN_HOSTNAMES
 

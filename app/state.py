@@ -44,6 +44,8 @@ class AuthState(rx.State):
     username_missing: bool = False
     password_missing: bool = False
     login_failed: bool = False
+    # > 0 while too many failed sign-ins lock the username or this address: minutes to wait
+    throttled_minutes: int = 0
     logging_in: bool = False
 
     @rx.var
@@ -91,27 +93,33 @@ class AuthState(rx.State):
     def login_page_loaded(self):
         """``on_load`` of the login page: skip it when the session is still valid."""
         self.username_missing = self.password_missing = self.login_failed = False
-        self.logging_in = False
+        self.logging_in, self.throttled_minutes = False, 0
         if auth.current_user(self.token) is not None:
             return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
         return None
 
     @rx.event
     def login(self, form: dict[str, str]):
-        """Check the form, then the credentials; on success go to the requested section."""
+        """Check the form, then the credentials; on success go to the requested section.
+
+        Too many failed sign-ins (services.login_throttle) show how many minutes to wait instead.
+        """
         username = (form.get("username") or "").strip()
         password = form.get("password") or ""
         self.username_missing, self.password_missing = not username, not password
-        self.login_failed = False
+        self.login_failed, self.throttled_minutes = False, 0
         if self.username_missing or self.password_missing:
             return
         self.logging_in = True
         yield
         try:
-            token = auth.login(username, password)
+            token = auth.login(username, password, address=self.router.session.client_ip or None)
             user = auth.current_user(token)
         except auth.InvalidCredentials:
             user = None
+        except auth.LoginThrottled as refused:
+            self.logging_in, self.throttled_minutes = False, refused.minutes
+            return
         self.logging_in = False
         if user is None:
             self.login_failed = True

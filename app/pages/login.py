@@ -1,4 +1,4 @@
-"""The login page: two fields, errors next to them, one message for wrong credentials."""
+"""The login page: two fields, errors next to them, one message for wrong credentials, one for a lockout."""
 
 from __future__ import annotations
 
@@ -36,6 +36,13 @@ def login_page() -> rx.Component:
                 AuthState.login_failed,
                 rx.callout(t("login.invalid"), icon="triangle_alert", color_scheme="red",
                            size="1", width="100%", id="login-error"),
+                rx.fragment(),
+            ),
+            rx.cond(
+                AuthState.throttled_minutes > 0,
+                rx.callout(t("login.throttled").replace("{n}", AuthState.throttled_minutes.to_string()),
+                           icon="shield_alert", color_scheme="red", size="1", width="100%",
+                           id="login-throttled"),
                 rx.fragment(),
             ),
             rx.button(t("login.submit"), type="submit", size="3", width="100%", id="login-submit",

@@ -21,11 +21,16 @@ class FakeAuth:
         self.sessions: dict[str, auth.UserInfo] = {}
         self.users = {"admin": ADMIN, "designer": DESIGNER}
         self.logins: list[str] = []
+        self.addresses: list[str | None] = []
+        self.locked: dict[str, int] = {}  # username -> seconds left
         self.logged_out: list[str] = []
         self.locales: list[tuple[int, str]] = []
 
-    def login(self, username: str, password: str) -> str:
+    def login(self, username: str, password: str, *, address: str | None = None) -> str:
         self.logins.append(username)
+        self.addresses.append(address)
+        if username in self.locked:
+            raise auth.LoginThrottled("username", self.locked[username])
         if username not in self.users or password != "right-password":
             raise auth.InvalidCredentials()
         token = f"token-{username}"
@@ -87,6 +92,20 @@ def test_login_with_a_wrong_password_shows_the_one_error_and_keeps_the_user_out(
 def test_login_with_an_unknown_user_shows_the_same_error(fake: FakeAuth, state: AuthState) -> None:
     _run(state.login({"username": "ghost", "password": "right-password"}))
     assert state.login_failed and state.token == ""
+
+
+def test_a_locked_username_shows_the_minutes_to_wait_instead_of_the_wrong_password_error(
+    fake: FakeAuth, state: AuthState
+) -> None:
+    fake.locked["admin"] = 14 * 60 + 1
+    events = _run(state.login({"username": "admin", "password": "right-password"}))
+    assert state.throttled_minutes == 15 and not state.login_failed and not state.logging_in
+    assert state.token == "" and _redirect_target(events) is None
+    assert fake.addresses == [None]  # no client address outside a browser connection
+
+    del fake.locked["admin"]
+    _run(state.login({"username": "admin", "password": "nope"}))
+    assert state.throttled_minutes == 0 and state.login_failed
 
 
 def test_a_successful_login_keeps_the_token_and_goes_to_the_dashboard(fake: FakeAuth, state: AuthState) -> None:
