@@ -8,6 +8,7 @@ from typing import Any
 
 from app.format import local_datetime
 from app.i18n import LOCALES, translate
+from app.rule_problems import problem_texts
 from services import rules as rule_service
 
 # react-querybuilder operator names per catalogue type; each exports to JSON-Logic our engine runs
@@ -197,10 +198,22 @@ def condition_at(logic: Any, path: str) -> Any:
     return chosen
 
 
-def problem_rows(logic: Any, problems: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Problems with the condition they belong to, in both languages, for showing beside it."""
+def problem_rows(logic: Any, problems: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Problems with the condition they belong to, in both languages, for showing beside it.
+
+    Each row: ``path``, ``code``, ``reason``, ``message`` (English, from the engine), ``where_<locale>``
+    (the condition in words) and ``text_<locale>`` (the problem in words).
+    """
     rows = []
     for p in problems:
         node = condition_at(logic, p.get("path", "$"))
-        rows.append({**p, **{f"where_{loc}": describe(node, loc) for loc in LOCALES}})
+        rows.append({"path": str(p.get("path", "$")), "code": str(p.get("code", "")),
+                     "reason": str(p.get("reason") or p.get("code", "")), "message": str(p.get("message", "")),
+                     **{f"where_{loc}": describe(node, loc) for loc in LOCALES},
+                     **{f"text_{loc}": text for loc, text in problem_texts(p).items()}})
     return rows
+
+
+def json_error(err: json.JSONDecodeError) -> dict[str, str]:
+    """Where hand-typed JSON stops parsing, in every language."""
+    return {loc: translate("rules.json_invalid", loc).format(line=err.lineno, column=err.colno) for loc in LOCALES}

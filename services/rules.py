@@ -30,7 +30,7 @@ class RuleServiceError(ValueError):
     """A request about rules that cannot be carried out; ``fields`` maps field -> message."""
 
     def __init__(self, message: str, fields: dict[str, str] | None = None,
-                 problems: list[dict[str, str]] | None = None) -> None:
+                 problems: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.fields = fields or {}
         self.problems = problems or []
@@ -79,10 +79,18 @@ def catalogue() -> Any:
     return CATALOGUE
 
 
-def problems_of(logic: Any) -> list[dict[str, str]]:
-    """Every problem of a document (empty list = valid), as JSON with paths."""
+def operator_label(name: str, locale: str) -> str:
+    """An operator's label for people (``>=`` → 大于等于 / at least); the name itself if unknown."""
+    op = rule_engine.OPERATORS.get(name)
+    if op is None:
+        return name
+    return (op.label_en if locale.startswith("en") else op.label_zh) or name
+
+
+def problems_of(logic: Any) -> list[dict[str, Any]]:
+    """Every problem of a document (empty list = valid), as JSON: path, code, reason, message, params."""
     if not isinstance(logic, dict) or not logic:
-        return [{"path": "$", "code": "empty", "message": "rule is empty: add at least one condition"}]
+        return [rule_engine.problem("$", "empty", "rule is empty: add at least one condition").as_dict()]
     return [p.as_dict() for p in rule_engine.validate(logic, catalogue())]
 
 

@@ -34,7 +34,7 @@ MAX_LIMIT = 1000
 class SegmentError(ValueError):
     """The rule cannot select an audience; ``problems`` lists what is wrong (JSON paths)."""
 
-    def __init__(self, message: str, problems: list[dict[str, str]] | None = None) -> None:
+    def __init__(self, message: str, problems: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
 
@@ -66,8 +66,8 @@ class Audience:
 def check(rule: Any) -> None:
     """Raise SegmentError with every problem of the rule against the field catalogue."""
     if not isinstance(rule, dict) or not rule:
-        raise SegmentError("the rule is empty", [{"path": "$", "code": "empty",
-                                                  "message": "add at least one condition"}])
+        empty = rule_engine.problem("$", "empty", "add at least one condition")
+        raise SegmentError("the rule is empty", [empty.as_dict()])
     problems = rule_engine.validate(rule, CATALOGUE)
     if problems:
         raise SegmentError("the rule has problems", [p.as_dict() for p in problems])

@@ -58,8 +58,8 @@ class RuleEditorState(rx.State):
     logic: dict[str, Any] = {}
     reset_key: int = 0
     json_text: str = ""
-    json_error: str = ""
-    problems: list[dict[str, str]] = []  # path, code, message, where_zh-CN, where_en
+    json_error: dict[str, str] = {}  # {locale: where the JSON stops parsing}
+    problems: list[dict[str, str]] = []  # path, code, reason, message, where_<locale>, text_<locale>
     field_errors: dict[str, str] = {}
     dirty: bool = False
     saving: bool = False
@@ -121,7 +121,7 @@ class RuleEditorState(rx.State):
         """Load a document into the builder and the JSON view."""
         self.logic = logic or {}
         self.json_text = docdiff.pretty(self.logic) if self.logic else ""
-        self.json_error = ""
+        self.json_error = {}
         self.reset_key += 1
 
     async def _load_versions(self) -> None:
@@ -136,7 +136,7 @@ class RuleEditorState(rx.State):
         """Every edit in the visual builder: keep the JSON view in step."""
         self.logic = payload.get("rule") or {}
         self.json_text = docdiff.pretty(self.logic) if self.logic else ""
-        self.json_error = ""
+        self.json_error = {}
         self.problems = []
         self.dirty = True
 
@@ -151,12 +151,12 @@ class RuleEditorState(rx.State):
         try:
             logic = json.loads(self.json_text or "{}")
         except json.JSONDecodeError as err:
-            self.json_error = f"{err.msg} (line {err.lineno}, column {err.colno})"
+            self.json_error = view.json_error(err)
             return
         self.logic = logic if isinstance(logic, dict) else {}
         self._set_problems(rule_service.problems_of(logic))
         self.reset_key += 1
-        self.json_error = ""
+        self.json_error = {}
         self.dirty = True
 
     @rx.event
@@ -231,7 +231,7 @@ class RuleEditorState(rx.State):
         except rule_service.RuleServiceError as err:
             self._set_problems(err.problems)
             self.try_rows, self.try_outcome = [], ""
-            self.try_error = str(err)
+            self.try_error = view.say("rules.try_has_problems", auth.locale) if err.problems else str(err)
             return
         self.try_rows = [view.trace_row(r) for r in outcome.rows]
         self.try_outcome = "error" if outcome.error else ("true" if outcome.passed else "false")
@@ -393,7 +393,7 @@ def _toolbar() -> rx.Component:
 
 
 def _problems() -> rx.Component:
-    """Every problem of the document with the path of its node."""
+    """Every problem of the document: the condition it is in, what is wrong in words, the JSON path."""
     return rx.cond(
         RuleEditorState.problems.length() > 0,
         rx.callout.root(
@@ -401,10 +401,13 @@ def _problems() -> rx.Component:
             rx.vstack(
                 rx.text(t("rules.problems"), weight="medium"),
                 rx.foreach(RuleEditorState.problems, lambda p: rx.vstack(
-                    rx.text(p["where_" + AuthState.locale], size="2", weight="medium"),
-                    rx.hstack(rx.code(p["path"], size="1"), rx.text(p["message"], size="2"), spacing="2"),
+                    rx.hstack(rx.text(p["where_" + AuthState.locale], size="2", weight="medium"),
+                              rx.code(p["path"], size="1", variant="ghost", color_scheme="gray",
+                                      style={"white_space": "nowrap"}),
+                              spacing="2", align="baseline", wrap="wrap"),
+                    rx.text(p["text_" + AuthState.locale], size="2", class_name="rule-problem-text"),
                     spacing="0", class_name="rule-problem")),
-                spacing="1",
+                spacing="2",
             ),
             color_scheme="red", width="100%", id="rule-problems",
         ),
@@ -457,8 +460,9 @@ def _json_tab() -> rx.Component:
         rx.text_area(value=RuleEditorState.json_text, on_change=RuleEditorState.set_json_text,
                      rows="18", width="100%", id="rule-json",
                      style={"font_family": "var(--code-font-family)", "font_size": "12px"}),
-        rx.cond(RuleEditorState.json_error != "",
-                rx.text(RuleEditorState.json_error, color="var(--red-11)", size="1", id="rule-json-error"),
+        rx.cond(RuleEditorState.json_error.contains(AuthState.locale),
+                rx.text(RuleEditorState.json_error[AuthState.locale], color="var(--red-11)", size="1",
+                        id="rule-json-error"),
                 rx.fragment()),
         rx.button(t("rules.apply_json"), variant="soft", on_click=RuleEditorState.apply_json,
                   id="rule-json-apply"),

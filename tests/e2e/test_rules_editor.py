@@ -75,19 +75,41 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     assert pg.inner_text("#audience-mode") == "数据库直接圈选"
     _shot(pg, "rules_try_it.png")
 
-    # an invalid document typed in the JSON view is refused with the problem beside its condition
+    # JSON that does not parse is pointed out where it stops, in the marketer's language
     pg.click("#tab-json")
+    pg.fill("#rule-json", '{"and": [\n  {"==": [{"var": "customer.tier"}, "gold"]}\n  {"==": [1, 1]}]}')
+    pg.click("#rule-json-apply")
+    pg.wait_for_selector("#rule-json-error")
+    assert pg.inner_text("#rule-json-error").startswith("JSON 格式有误：第 3 行第 3 列附近")
+    _shot(pg, "rules_json_error.png")
+
+    # an invalid document typed in the JSON view is refused with each problem beside its condition, in Chinese
     pg.fill("#rule-json", '{"and": [{"==": [{"var": "customer.tier"}, "gold"]}, '
-                          '{">=": [{"var": "customer.shoe_size"}, 42]}]}')
+                          '{">=": [{"var": "customer.shoe_size"}, 42]}, '
+                          '{">=": [{"var": "customer.tier"}, 3]}]}')
     pg.click("#rule-json-apply")
     pg.wait_for_selector("#rule-problems")
+    assert pg.locator("#rule-json-error").count() == 0
     pg.click("#rule-save")
     pg.wait_for_selector(".rule-problem")
-    assert "customer.shoe_size" in pg.inner_text("#rule-problems")
+    assert pg.locator(".rule-problem").count() == 2
+    problems = pg.inner_text("#rule-problems")
+    assert "customer.shoe_size" in problems
+    tier = pg.locator(".rule-problem").nth(1)
+    assert tier.locator(".rule-problem-text").inner_text() == (
+        "字段「会员等级」不能和数字比较，请从这些选项里选：普通会员、银卡会员、金卡会员、铂金会员、黑钻会员")
+    assert "会员等级 大于等于 3" in tier.inner_text()  # the condition it belongs to
+    assert "is one of" not in problems  # the engine's English message stays out of the Chinese UI
     # the builder can only draw catalogue fields: the unknown one is listed under it, not drawn
-    assert pg.locator("#rule-builder .rule").count() == 1
+    assert pg.locator("#rule-builder .rule").count() == 2
     _shot(pg, "rules_invalid_refused.png")
     assert rule_service.get_rule("gold_buyers").current_version == 1
+    # the same problems switch language with the UI
+    use_language(pg, "en")
+    assert tier.locator(".rule-problem-text").inner_text() == (
+        "“Membership tier” can't be compared with a number; pick one of: Member, Silver, Gold, Platinum, Diamond")
+    _shot(pg, "rules_invalid_refused_en.png")
+    use_language(pg, "zh-CN")
 
     pg.goto(app_url + "/rules")
     pg.wait_for_selector("#rule-row-gold_buyers")
