@@ -18,7 +18,7 @@ from typing import Any
 
 from app.format import local_datetime, money
 from app.i18n import LOCALES, translate
-from app.promotions_view import bare_condition, deal_summary, message_for, scope_summary
+from app.promotions_view import bare_condition, deal_summary, message_for, problem_message, scope_summary
 from app.rules_view import describe
 
 NONE = "—"
@@ -343,7 +343,7 @@ def restore_problem(err: Exception, locale: str) -> str:
         return translate("promo.err_already_current", locale)
     problems = getattr(err, "problems", None)
     if problems:
-        return translate("promo.sum_sep", locale).join(message_for(p.message, locale) for p in problems)
+        return translate("promo.sum_sep", locale).join(problem_message(p, locale) for p in problems)
     return message_for(str(err), locale)
 
 

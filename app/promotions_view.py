@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from app.format import local_datetime, money
 from app.i18n import LOCALES, translate
+from app.rule_problems import problem_text
 from app.rules_view import builder_fields
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -367,6 +368,14 @@ def message_for(message: str, locale: str) -> str:
     return message.removeprefix("Value error, ")
 
 
+def problem_message(problem: Any, locale: str) -> str:
+    """One service problem in the UI language: a condition's by its rule reason, others by their message."""
+    rule_problem = getattr(problem, "rule_problem", None)
+    if rule_problem:
+        return problem_text(rule_problem, locale)
+    return message_for(problem.message, locale)
+
+
 def field_errors(problems: Iterable[Any], locale: str) -> dict[str, str]:
     """Service problems (``field``, ``message``) as {form field: message}; the first per field wins."""
     out: dict[str, str] = {}
@@ -374,7 +383,7 @@ def field_errors(problems: Iterable[Any], locale: str) -> dict[str, str]:
         key = field_for(p.field)
         if key == "form" and "ends_at" in p.message:
             key = "ends_at"
-        out.setdefault(key, message_for(p.message, locale))
+        out.setdefault(key, problem_message(p, locale))
     return out
 
 

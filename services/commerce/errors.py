@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +16,15 @@ from pydantic import ValidationError
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One invalid input: the dotted path of the field and what is wrong with it."""
+    """One invalid input: the dotted path of the field and what is wrong with it.
+
+    A problem of a rule (a promotion's condition) also carries the rule engine's problem as JSON
+    (``path``, ``code``, ``reason``, ``params``, ``message``), so the UI can say it in the user's language.
+    """
 
     field: str
     message: str
+    rule_problem: dict[str, Any] | None = dataclasses.field(default=None, hash=False, compare=False)
 
 
 class CommerceError(Exception):

@@ -129,7 +129,8 @@ def engine_definition(code: str, name: str, definition: dict[str, Any]) -> tuple
     doc.setdefault("name", name)
     if isinstance(doc.get("condition"), dict):
         for p in engine.rules.validate(doc["condition"]):
-            problems.append(FieldProblem(f"definition.condition{p.path.removeprefix('$')}", p.message))
+            where = f"definition.condition{p.path.removeprefix('$')}"
+            problems.append(FieldProblem(where, p.message, p.as_dict()))
     try:
         model = EnginePromotion.model_validate(doc)
     except ValidationError as exc:
