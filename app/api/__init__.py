@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Match
 
 from app.api import docs, errors
-from app.api.deps import API_PREFIX, TOKEN_PATH
+from app.api.deps import API_PREFIX
 from app.api.errors import ApiError
 from app.api.routers import ROUTERS
 
@@ -25,7 +25,10 @@ DESCRIPTION = """The open REST API of Shuying (数盈).
 Get a token with `POST /api/v1/auth/token` (form: `grant_type=password&username=…&password=…`)
 or create a long-lived one at `POST /api/v1/tokens`, then send `Authorization: Bearer <token>`.
 Money is a string with two decimals; times are ISO-8601 with offset. Every error answers
-`{"error": {"code": "…", "message": "…", "fields": [{"field": "body.name", "message": "…"}]}}`.
+`{"error": {"code": "…", "message": "…", "fields": [{"field": "body.name", "message": "…"}]}}`,
+except the token endpoint's: it answers as OAuth 2.0 (RFC 6749 §5.2) says,
+`{"error": "invalid_grant", "error_description": "…"}`, and `429` with `Retry-After` after too many
+failed sign-ins for a username or from an address.
 Each operation lists the roles that may call it under `x-roles`.
 """
 
@@ -37,33 +40,17 @@ def create_api() -> FastAPI:
         docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None,
         generate_unique_id_function=_operation_id,
     )
-    errors.install(api, oauth_paths=frozenset({TOKEN_PATH}))
+    errors.install(api)
     for router in ROUTERS:
         api.include_router(router, prefix=API_PREFIX)
     docs.install(api, OPENAPI_URL, TITLE)
     _add_fallback(api)
-    _document_oauth_errors(api)
     return api
 
 
 def _operation_id(route: APIRoute) -> str:
     """operationId = the endpoint's name (``list_customers``); the OpenAPI test checks uniqueness."""
     return route.name
-
-
-def _document_oauth_errors(api: FastAPI) -> None:
-    """The token endpoint answers bad input with 400 (RFC 6749), never 422: say so in the document."""
-    generate = api.openapi
-
-    def openapi() -> dict:
-        if api.openapi_schema is None:
-            schema = generate()
-            for operation in schema["paths"].get(TOKEN_PATH, {}).values():
-                operation["responses"].pop("422", None)
-            api.openapi_schema = schema
-        return api.openapi_schema
-
-    api.openapi = openapi  # type: ignore[method-assign]
 
 
 def _add_fallback(api: FastAPI) -> None:

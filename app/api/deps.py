@@ -23,6 +23,7 @@ from app.api.errors import ApiError, not_authenticated
 from app.api.schemas import ErrorResponse
 from services import tokens
 from services.auth import ROLES, UserInfo, require_role
+from storage.settings import get_settings
 
 API_PREFIX = "/api/v1"
 TOKEN_PATH = f"{API_PREFIX}/auth/token"
@@ -75,6 +76,20 @@ class Require:
 
 def public() -> None:
     """Dependency marking a route that anyone may call without a token."""
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address, as the Reflex app finds it for the web login (login throttling).
+
+    The connection's peer; behind ``SHUYING_TRUSTED_PROXY_HOPS`` = n reverse proxies, the n-th
+    ``X-Forwarded-For`` entry from the right (the one the nearest trusted proxy saw).
+    """
+    hops = get_settings().trusted_proxy_hops
+    if hops:
+        forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",") if ip.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.client.host if request.client else None
 
 
 CurrentUser = Annotated[UserInfo, Depends(Require())]

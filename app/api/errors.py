@@ -1,6 +1,7 @@
 """One error body for the whole API, and the mapping from service errors to HTTP answers.
 
-Every 4xx/5xx answer is ``{"error": {"code", "message", "fields": [{"field", "message"}]}}``.
+Every 4xx/5xx answer is ``{"error": {"code", "message", "fields": [{"field", "message"}]}}``, but
+the token endpoint's, which answers RFC 6749's own error body (``app/api/routers/auth.py``).
 Routers raise ``ApiError`` (or let a service error propagate: the table below maps it); FastAPI's
 own validation errors become 422 ``validation_failed`` naming each field as ``body.<name>``,
 ``query.<name>``, ``path.<name>``. Unparseable JSON is 400 ``invalid_json``.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,13 +19,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.schemas import ErrorResponse
-from services.auth import InvalidCredentials, PermissionDenied, UsernameTaken, UserValidationError
+from services.auth import PermissionDenied, UsernameTaken, UserValidationError
 from services.customers import CustomerNotFound
 from services.tokens import TokenNotFound, TokenValidationError
 
 log = logging.getLogger("shuying.api")
 
-Fields = list[tuple[str, str]]
+Fields = list[tuple[str, str] | tuple[str, str, dict[str, Any]]]
+"""(where, message) per bad field; a third item adds keys to that field (a rule problem's code, reason...)."""
 
 _STATUS_CODES = {
     400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
@@ -48,12 +51,12 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_body(code: str, message: str, fields: Iterable[tuple[str, str]] = ()) -> dict:
-    """The JSON error body."""
+def error_body(code: str, message: str, fields: Iterable[tuple[Any, ...]] = ()) -> dict:
+    """The JSON error body (a field's optional keys only when it has them)."""
     return ErrorResponse.model_validate(
         {"error": {"code": code, "message": message,
-                   "fields": [{"field": f, "message": m} for f, m in fields]}}
-    ).model_dump()
+                   "fields": [{"field": f[0], "message": f[1], **(f[2] if len(f) > 2 else {})} for f in fields]}}
+    ).model_dump(exclude_none=True)
 
 
 def error_response(error: ApiError) -> JSONResponse:
@@ -75,16 +78,12 @@ def _loc(loc: Iterable[object]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def validation_error(exc: RequestValidationError, oauth: bool = False) -> ApiError:
-    """FastAPI's validation error -> 422 naming every field (400 for unparseable JSON / OAuth)."""
+def validation_error(exc: RequestValidationError) -> ApiError:
+    """FastAPI's validation error -> 422 naming every field (400 for unparseable JSON)."""
     errors = list(exc.errors())
     fields = [(_loc(e.get("loc", ())), str(e.get("msg", "invalid"))) for e in errors]
     if any(e.get("type") == "json_invalid" for e in errors):
         return ApiError(400, "invalid_json", "the request body is not valid JSON", fields)
-    if oauth:  # RFC 6749 section 5.2
-        bad_grant = any(_loc(e.get("loc", ())) == "body.grant_type" and e.get("input") for e in errors)
-        code = "unsupported_grant_type" if bad_grant else "invalid_request"
-        return ApiError(400, code, "send grant_type=password, username and password as a form", fields)
     return ApiError(422, "validation_failed", "some fields are not valid", fields)
 
 
@@ -102,8 +101,6 @@ _SERVICE_ERRORS: list[tuple[type[Exception], Callable[[Exception], ApiError]]] =
     (TokenValidationError, lambda e: ApiError(422, "validation_failed", "some fields are not valid",
                                               _body_fields(e.errors))),  # type: ignore[attr-defined]
     (PermissionDenied, lambda e: ApiError(403, "forbidden", "your role may not do this")),
-    (InvalidCredentials, lambda e: ApiError(401, "invalid_grant", "wrong username or password",
-                                            headers={"WWW-Authenticate": "Bearer"})),
     (TokenNotFound, lambda e: ApiError(404, "not_found", "no such token")),
     (CustomerNotFound, lambda e: ApiError(404, "not_found", "no such customer")),
 ]
@@ -117,8 +114,8 @@ def from_service_error(exc: Exception) -> ApiError | None:
     return None
 
 
-def install(app: FastAPI, oauth_paths: frozenset[str]) -> None:
-    """Register the handlers on ``app`` (``oauth_paths`` answer validation errors per RFC 6749)."""
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
 
     async def on_api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
@@ -126,7 +123,7 @@ def install(app: FastAPI, oauth_paths: frozenset[str]) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return error_response(validation_error(exc, oauth=request.url.path in oauth_paths))
+        return error_response(validation_error(exc))
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from app.api import errors
-from app.api.deps import API_PREFIX, TOKEN_PATH
+from app.api.deps import API_PREFIX
 from app.api.routers import commerce
 from services.commerce import schedule_promotion
 from tests.fixtures.commerce_data import (
@@ -36,7 +36,7 @@ Headers = dict[str, str]
 def api() -> FastAPI:
     """The commerce router mounted like create_api() mounts routers."""
     app = FastAPI()
-    errors.install(app, oauth_paths=frozenset({TOKEN_PATH}))
+    errors.install(app)
     app.include_router(commerce.router, prefix=API_PREFIX)
     return app
 
