@@ -217,6 +217,14 @@ def test_unknown_actions_and_entities_show_their_codes() -> None:
     assert failed["failed"] == "1" and failed["entity_en"] == "User"
 
 
+def test_a_sign_in_lockout_reads_as_such_for_a_user_and_for_a_client_address() -> None:
+    user = view.audit_row(_record(1, "login.locked", "user", "7", {"scope": "username"}), {"7": "lin"}, NOW)
+    assert (user["label_zh-CN"], user["label_en"]) == ("登录已锁定", "Sign-ins locked")
+    assert user["entity_zh-CN"] == "用户 lin"
+    address = view.audit_row(_record(2, "login.locked", "client_address", "203.0.113.7"), {}, NOW)
+    assert (address["entity_zh-CN"], address["entity_en"]) == ("客户端地址 203.0.113.7", "Client address 203.0.113.7")
+
+
 def test_the_action_filter_lists_the_actions_present_and_keeps_the_newest_hundred() -> None:
     rows = [view.audit_row(_record(i, "login" if i % 2 else "api_token.create"), {}, NOW) for i in range(250)]
     rows.append(view.audit_row(_record(300, "page.publish"), {}, NOW))
