@@ -44,6 +44,16 @@ def problem_texts(problem: Mapping[str, Any]) -> dict[str, str]:
     return {loc: problem_text(problem, loc) for loc in LOCALES}
 
 
+def api_keys(problem: Mapping[str, Any]) -> dict[str, Any]:
+    """What the REST API adds to a rule problem's error field: code, reason, params and the Chinese text.
+
+    The API does not negotiate languages: ``message`` stays the engine's English, ``message_zh`` is
+    the text the zh-CN UI shows.
+    """
+    return {"code": problem.get("code", ""), "reason": problem.get("reason") or problem.get("code", ""),
+            "params": dict(problem.get("params") or {}), "message_zh": problem_text(problem, "zh-CN")}
+
+
 def _words(params: Mapping[str, Any], locale: str) -> dict[str, str]:
     """Every param as the words a marketer reads."""
     field = rule_service.catalogue().get(str(params["field"])) if "field" in params else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +25,8 @@ from services.tokens import TokenNotFound, TokenValidationError
 
 log = logging.getLogger("shuying.api")
 
-Fields = list[tuple[str, str]]
+Fields = list[tuple[str, str] | tuple[str, str, dict[str, Any]]]
+"""(where, message) per bad field; a third item adds keys to that field (a rule problem's code, reason...)."""
 
 _STATUS_CODES = {
     400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
@@ -49,12 +51,12 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_body(code: str, message: str, fields: Iterable[tuple[str, str]] = ()) -> dict:
-    """The JSON error body."""
+def error_body(code: str, message: str, fields: Iterable[tuple[Any, ...]] = ()) -> dict:
+    """The JSON error body (a field's optional keys only when it has them)."""
     return ErrorResponse.model_validate(
         {"error": {"code": code, "message": message,
-                   "fields": [{"field": f, "message": m} for f, m in fields]}}
-    ).model_dump()
+                   "fields": [{"field": f[0], "message": f[1], **(f[2] if len(f) > 2 else {})} for f in fields]}}
+    ).model_dump(exclude_none=True)
 
 
 def error_response(error: ApiError) -> JSONResponse:

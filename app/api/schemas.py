@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
@@ -60,10 +60,19 @@ class RequestModel(BaseModel):
 
 
 class ErrorField(BaseModel):
-    """One problem with one input field."""
+    """One problem with one input field (a rule's problem also has code, reason, params and message_zh)."""
 
     field: str = Field(examples=["body.name"], description="where: body.<name>, query.<name>, ...")
-    message: str
+    message: str = Field(description="in English")
+    code: str | None = Field(None, examples=["bad_type"],
+                             description="rule problems only: the rule engine's code (docs/rules.md)")
+    reason: str | None = Field(None, examples=["expects_option"],
+                               description="rule problems only: exactly what is wrong, stable (docs/rules.md)")
+    params: dict[str, Any] | None = Field(
+        None, examples=[{"field": "customer.tier", "value": 3}],
+        description="rule problems only: what it is about (field, operator, value...)")
+    message_zh: str | None = Field(None, examples=["字段「会员等级」不能和数字比较，请从这些选项里选：普通会员、银卡会员"],
+                                   description="rule problems only: the problem for people, in Chinese")
 
 
 class ErrorDetail(BaseModel):

@@ -31,8 +31,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import Field, model_validator
 
 from app.api.deps import GuardedRoute, Require
-from app.api.errors import ApiError
+from app.api.errors import ApiError, Fields
 from app.api.schemas import ApiModel, ErrorResponse, Money, RequestModel, Time
+from app.rule_problems import api_keys
 from services import commerce
 from services.auth import UserInfo
 from services.commerce.coupons import BATCH_MAX, TemplateChange, TemplateInput
@@ -59,8 +60,9 @@ def _service_errors() -> Iterator[None]:
     """Turn the commerce services' errors into ApiError answers."""
     try:
         yield
-    except InvalidInput as exc:
-        fields = [(_where(p.field), p.message) for p in exc.problems]
+    except InvalidInput as exc:  # a condition's problems also say code, reason, params and message_zh
+        fields: Fields = [(_where(p.field), p.message, api_keys(p.rule_problem) if p.rule_problem else {})
+                          for p in exc.problems]
         raise ApiError(422, "validation_failed", "some fields are not valid", fields) from exc
     except NotFound as exc:
         raise ApiError(404, "not_found", str(exc)) from exc

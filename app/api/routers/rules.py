@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from app.api.deps import GuardedRoute, Require
-from app.api.errors import ApiError
+from app.api.errors import ApiError, Fields
 from app.api.schemas import ApiModel, ErrorResponse, RequestModel, Time
+from app.rule_problems import api_keys
 from services import rules as rule_service
 from services import segments
 from services.auth import UserInfo
@@ -110,12 +111,17 @@ class AudienceOut(ApiModel):
     customer_codes: list[str]
 
 
+def _problem_fields(problems: list[dict[str, Any]]) -> Fields:
+    """Rule problems as error fields ``body.logic<path>`` with code, reason, params and message_zh."""
+    return [(f"body.logic{p['path'][1:]}", p["message"], api_keys(p)) for p in problems]
+
+
 def _refused(err: rule_service.RuleServiceError) -> ApiError:
     """A service refusal as 404 / 409 / 422 naming every field and rule node."""
     if err.fields.get("code") == "not found" or err.fields.get("version") == "not found":
         return ApiError(404, "not_found", str(err))
-    fields = [(f"body.{name}", problem) for name, problem in err.fields.items()]
-    fields += [(f"body.logic{p['path'][1:]}", p["message"]) for p in err.problems]
+    fields: Fields = [(f"body.{name}", problem) for name, problem in err.fields.items()]
+    fields += _problem_fields(err.problems)
     status = 409 if "already exists" in str(err) or "in use" in str(err) else 422
     return ApiError(status, "conflict" if status == 409 else "validation_failed", str(err), fields)
 
@@ -202,7 +208,7 @@ def audience(_: Reader, body: AudienceIn) -> AudienceOut:
     try:
         found = segments.audience(body.logic, limit=body.limit)
     except segments.SegmentError as err:
-        fields = [(f"body.logic{p['path'][1:]}", p["message"]) for p in err.problems] or [("body", str(err))]
+        fields = _problem_fields(err.problems) or [("body", str(err))]
         raise ApiError(422, "validation_failed", str(err), fields) from err
     return AudienceOut(count=found.count, population=found.population, pushed_down=found.pushed_down,
                        fallback=found.fallback, errors=found.errors,

@@ -44,6 +44,40 @@ def test_an_invalid_document_is_refused_with_every_node_path_and_nothing_saved(
     assert count(Rule) == 0 and count(RuleVersion) == 0
 
 
+def test_each_rule_problem_comes_with_its_code_reason_params_and_a_chinese_message(
+        client: TestClient, bearer: Callable) -> None:
+    bad = {"and": [{">=": [{"var": "customer.tier"}, 3]}, {"==": [{"var": "customer.shoe_size"}, 42]}]}
+    res = client.post("/api/v1/rules", json={"code": "bad", "name": "", "logic": bad}, headers=bearer("marketer"))
+    assert res.status_code == 422
+    by_field = {f["field"]: f for f in res.json()["error"]["fields"]}
+    assert by_field["body.name"] == {"field": "body.name", "message": "required"}  # other fields: as before
+    tier = by_field["body.logic.and[0].>=[1]"]
+    assert tier == {
+        "field": "body.logic.and[0].>=[1]",
+        "message": "customer.tier is one of member, silver, gold, platinum, diamond; got 3",
+        "code": "bad_type", "reason": "expects_option",
+        "params": {"field": "customer.tier", "type": "enum", "value": 3, "value_type": "number",
+                   "options": ["member", "silver", "gold", "platinum", "diamond"]},
+        "message_zh": "字段「会员等级」不能和数字比较，请从这些选项里选：普通会员、银卡会员、金卡会员、铂金会员、黑钻会员",
+    }
+    shoe = by_field["body.logic.and[1].==[0].var[0]"]
+    assert (shoe["code"], shoe["params"]) == ("unknown_field", {"field": "customer.shoe_size"})
+    assert shoe["message_zh"] == "没有“customer.shoe_size”这个字段，请从字段列表里选择"
+    assert count(Rule) == 0
+
+    # the same answer when trying or sizing a rule, and for an empty one
+    tried = client.post("/api/v1/rules/try", json={"logic": bad, "customer_id": 1}, headers=bearer("analyst"))
+    assert tried.status_code == 422
+    assert tier in tried.json()["error"]["fields"]
+    sized = client.post("/api/v1/rules/audience", json={"logic": bad}, headers=bearer("analyst"))
+    assert sized.status_code == 422
+    assert tier in sized.json()["error"]["fields"]
+    empty = client.post("/api/v1/rules/audience", json={"logic": {}}, headers=bearer("analyst")).json()
+    (only,) = empty["error"]["fields"]
+    assert (only["field"], only["code"], only["reason"], only["params"]) == ("body.logic", "empty", "empty", {})
+    assert only["message_zh"] == "规则还是空的：请至少添加一个条件"
+
+
 def test_an_analyst_may_read_but_not_write_and_a_missing_token_gets_401(
         client: TestClient, bearer: Callable) -> None:
     res = client.post("/api/v1/rules", json={"code": "x1", "name": "x", "logic": GOLD},
