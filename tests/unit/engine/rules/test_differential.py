@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from json_logic import jsonLogic
 
@@ -178,6 +178,7 @@ def _ours(rule: Any, data: dict[str, Any]) -> tuple[bool, Any]:
         return True, None
 
 
+@seed(20261111)  # the same 600 rules in every run, so CI is reproducible (change the seed to explore)
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule=RULES, data=DATA)
 def test_compiled_engine_agrees_with_the_reference_interpreter(rule: Any, data: dict[str, Any]) -> None:
@@ -191,7 +192,9 @@ def test_compiled_engine_agrees_with_the_reference_interpreter(rule: Any, data: 
 def test_the_generator_produces_every_operator_family() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=600, deadline=None, database=None)
+    # derandomized: which operators 600 random rules happen to use varied from run to run (one run in
+    # about five missed a family); a fixed sequence keeps this a check of the generator, not of luck
+    @settings(max_examples=600, deadline=None, database=None, derandomize=True)
     @given(rule=RULES)
     def collect(rule: Any) -> None:
         _operators(rule, seen)
