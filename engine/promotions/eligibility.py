@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -92,6 +93,26 @@ def normalise_code(code: str) -> str:
     return code.strip().upper()
 
 
+# What a condition can read at checkout (``condition_data``), as fields of the rules catalogue. A
+# promotion's condition is validated against these on save, so one that reads a field checkout does not
+# have (``customer.total_spent``, a typo) is refused naming the field instead of never matching.
+CONDITION_FIELDS: tuple[str, ...] = (
+    "customer.is_new", "customer.tier", "customer.tags",
+    "cart.subtotal", "cart.qty", "cart.item_count", "cart.channel", "cart.lines", "cart.skus", "cart.categories",
+    "cart.coupon_codes", "cart.shipping_fee",
+    "line.sku", "line.category", "line.price", "line.cost", "line.qty",
+    "context.now",
+)
+
+
+@cache
+def condition_catalogue() -> Any:
+    """The rules catalogue restricted to ``CONDITION_FIELDS`` (an ``engine.rules.catalogue.Catalogue``)."""
+    from engine.rules.catalogue import CATALOGUE, Catalogue
+
+    return Catalogue.of(CATALOGUE.fields[key] for key in CONDITION_FIELDS)
+
+
 def condition_data(cart: Cart, customer: Customer, context: Context, now: datetime) -> dict[str, Any]:
     """The data document conditions read: ``customer.*``, ``cart.*``, ``context.*``."""
     lines = [ln.model_dump() for ln in cart.lines]
@@ -100,6 +121,7 @@ def condition_data(cart: Cart, customer: Customer, context: Context, now: dateti
         "cart": {
             "lines": lines,
             "subtotal": sum((ln.price * ln.qty for ln in cart.lines), start=Decimal("0")),
+            "qty": sum(ln.qty for ln in cart.lines),
             "item_count": sum(ln.qty for ln in cart.lines),
             "skus": [ln.sku for ln in cart.lines],
             "categories": sorted({ln.category for ln in cart.lines if ln.category}),

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import engine.rules
 from engine.promotions import Promotion as EnginePromotion
+from engine.promotions.eligibility import condition_catalogue
 from services.commerce.errors import Conflict, FieldProblem, InvalidInput, NotFound, problems_from
 from storage.db import session_scope
 from storage.models import utcnow
@@ -128,7 +129,7 @@ def engine_definition(code: str, name: str, definition: dict[str, Any]) -> tuple
     doc["id"] = code
     doc.setdefault("name", name)
     if isinstance(doc.get("condition"), dict):
-        for p in engine.rules.validate(doc["condition"]):
+        for p in engine.rules.validate(doc["condition"], condition_catalogue()):
             where = f"definition.condition{p.path.removeprefix('$')}"
             problems.append(FieldProblem(where, p.message, p.as_dict()))
     try:

@@ -67,6 +67,19 @@ def test_a_condition_that_is_not_valid_json_logic_is_refused_with_its_path(db: E
     assert [p.field for p in caught.value.problems] == ["definition.condition.and[0].nope"]
 
 
+def test_a_condition_on_a_field_checkout_does_not_have_is_refused_naming_the_field(db: Engine) -> None:
+    before = row_counts()
+    spent = {"and": [{"==": [{"var": "customer.is_new"}, False]}, {">": [{"var": "customer.total_spent"}, 1000]}]}
+    with pytest.raises(InvalidInput) as caught:
+        create_promotion({"code": "c", "name": "c", "definition": percent(10, condition=spent)})
+    [problem] = caught.value.problems
+    assert problem.field == "definition.condition.and[1].>[0].var[0]" and "customer.total_spent" in problem.message
+    assert row_counts() == before
+    lines = {"some": [{"var": "cart.lines"}, {">=": [{"var": "qty"}, 2]}]}  # what checkout has is accepted
+    create_promotion({"code": "ok", "name": "ok", "definition": percent(10, condition={
+        "and": [lines, {">=": [{"var": "cart.qty"}, 3]}, {"in": ["vip", {"var": "customer.tags"}]}]})})
+
+
 def test_a_definition_id_other_than_the_code_is_refused(db: Engine) -> None:
     with pytest.raises(InvalidInput) as caught:
         create_promotion({"code": "a", "name": "a", "definition": {**percent(10), "id": "b"}})

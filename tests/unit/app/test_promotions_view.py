@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from app import promotions_view as view
+from engine.promotions import eligibility
 from app.i18n import translate
 from services.commerce.errors import FieldProblem
 from services.commerce.promotions import PromotionView, engine_definition
@@ -266,6 +267,7 @@ def test_conditions_offer_only_fields_checkout_knows_in_both_languages() -> None
     fields = view.condition_fields()
     names = {f["name"] for f in fields["zh-CN"]}
     assert names == set(view.CONDITION_FIELDS)
+    assert names <= set(eligibility.CONDITION_FIELDS)  # the builder offers only what checkout validates and reads
     assert {f["name"] for f in fields["en"]} == names
     tier = next(f for f in fields["zh-CN"] if f["name"] == "customer.tier")
     assert {"name": "gold", "label": "金卡会员"} in tier["values"]
