@@ -37,7 +37,7 @@ from fastapi import FastAPI  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from app.api import errors  # noqa: E402
-from app.api.deps import API_PREFIX, TOKEN_PATH  # noqa: E402
+from app.api.deps import API_PREFIX  # noqa: E402
 from app.api.routers import commerce as commerce_router  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 
@@ -111,7 +111,7 @@ def _promotions() -> None:
 def _api() -> FastAPI:
     """The commerce router mounted like create_api() mounts routers."""
     app = FastAPI()
-    errors.install(app, oauth_paths=frozenset({TOKEN_PATH}))
+    errors.install(app)
     app.include_router(commerce_router.router, prefix=API_PREFIX)
     return app
 
