@@ -100,9 +100,9 @@ def test_requests_oauthlib_with_its_default_basic_client_id_gets_a_token_and_rea
     server_url: str, people, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")  # oauthlib's own switch for plain http
-    oauthlib_errors = pytest.importorskip("oauthlib.oauth2.rfc6749.errors")
-    requests_oauthlib = pytest.importorskip("requests_oauthlib")
+    import requests_oauthlib
     from oauthlib.oauth2 import LegacyApplicationClient
+    from oauthlib.oauth2.rfc6749 import errors as oauthlib_errors
 
     session = requests_oauthlib.OAuth2Session(client=LegacyApplicationClient(client_id="bi-tool"))
     # it authenticates "bi-tool" with an empty secret in a Basic header: a client_id alone, accepted
