@@ -220,7 +220,7 @@ class Scene:
                    and c.kind in ("threshold_off", "percent_off") and not c.lineset.isdisjoint(o.lineset)]
         if not earlier or o.layer != "coupon":
             return None
-        lo, hi = self.prof.lo, self.prof.hi
+        lo = self.prof.lo
         taken = {j: 0 for j in o.lines}
         for c in earlier:
             greatest = c.full - sum(lo[j] for j in c.lines)
