@@ -17,6 +17,7 @@ from app.i18n import LOCALES, translate, translations
 from services import rules as rule_service
 
 PREFIX = "rule_problem."
+EVAL_PREFIX = "rule_eval."  # why trying a rule on a sample failed (services.rules.EVAL_REASONS)
 
 
 def has_text(reason: str) -> bool:
@@ -24,12 +25,16 @@ def has_text(reason: str) -> bool:
     return all(PREFIX + reason in table for table in translations().values())
 
 
-def problem_text(problem: Mapping[str, Any], locale: str) -> str:
-    """The problem for people in ``locale`` (the English message when the reason has no string)."""
+def problem_text(problem: Mapping[str, Any], locale: str, prefix: str = PREFIX) -> str:
+    """The problem for people in ``locale`` (the English message when the reason has no string).
+
+    ``prefix`` picks the family of strings: ``PREFIX`` for a rule's problems, ``EVAL_PREFIX`` for why
+    evaluating it failed.
+    """
     message = str(problem.get("message", ""))
     reason = str(problem.get("reason") or problem.get("code") or "")
     try:
-        template = translate(PREFIX + reason, locale)
+        template = translate(prefix + reason, locale)
     except KeyError:
         return message
     params = problem.get("params") or {}
@@ -39,9 +44,9 @@ def problem_text(problem: Mapping[str, Any], locale: str) -> str:
         return message
 
 
-def problem_texts(problem: Mapping[str, Any]) -> dict[str, str]:
+def problem_texts(problem: Mapping[str, Any], prefix: str = PREFIX) -> dict[str, str]:
     """``{locale: text}`` for every locale."""
-    return {loc: problem_text(problem, loc) for loc in LOCALES}
+    return {loc: problem_text(problem, loc, prefix) for loc in LOCALES}
 
 
 def api_keys(problem: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.format import local_datetime
 from app.i18n import LOCALES, translate
-from app.rule_problems import problem_texts
+from app.rule_problems import EVAL_PREFIX, problem_texts
 from services import rules as rule_service
 
 # react-querybuilder operator names per catalogue type; each exports to JSON-Logic our engine runs
@@ -217,3 +217,46 @@ def problem_rows(logic: Any, problems: list[dict[str, Any]]) -> list[dict[str, s
 def json_error(err: json.JSONDecodeError) -> dict[str, str]:
     """Where hand-typed JSON stops parsing, in every language."""
     return {loc: translate("rules.json_invalid", loc).format(line=err.lineno, column=err.colno) for loc in LOCALES}
+
+
+FIELD_ERROR_PREFIX = "rules.field_error."
+
+
+def field_errors(err: rule_service.RuleServiceError) -> dict[str, dict[str, str]]:
+    """A refusal's head-field errors for showing next to the fields: ``{field: {locale: text}}``.
+
+    A field with a reason (``services.rules.FIELD_REASONS``) reads ``rules.field_error.<reason>`` with
+    its params; one without keeps the service's message in every locale.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for name, message in err.fields.items():
+        given = err.reasons.get(name)
+        if given is None:
+            out[name] = {loc: message for loc in LOCALES}
+            continue
+        out[name] = field_error(given["reason"], **{k: str(v) for k, v in (given.get("params") or {}).items()})
+    return out
+
+
+def field_error(reason: str, **params: Any) -> dict[str, str]:
+    """One field error of a known reason in every locale."""
+    return {loc: translate(FIELD_ERROR_PREFIX + reason, loc).format(**params) for loc in LOCALES}
+
+
+def eval_error(problem: dict[str, Any]) -> dict[str, str]:
+    """Why trying the rule failed, for the try-it tab: the sentence per locale and the engine's message.
+
+    ``{locale: sentence, "detail": technical message}``.
+    """
+    return {**problem_texts(problem, EVAL_PREFIX), "detail": str(problem.get("message", ""))}
+
+
+def try_refused(err: rule_service.RuleServiceError) -> dict[str, str]:
+    """Why a rule could not be tried at all, per locale: its problems (listed under the builder), else
+    the refused field's error."""
+    if err.problems:
+        return {loc: translate("rules.try_has_problems", loc) for loc in LOCALES}
+    errors = field_errors(err)
+    if errors:
+        return next(iter(errors.values()))
+    return {loc: str(err) for loc in LOCALES}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from engine import rules as rule_engine
@@ -19,21 +20,61 @@ from services.docdiff import unified
 from storage.db import session_scope
 from storage.repositories import audit, facts
 from storage.repositories import rules as repo
-from storage.repositories.errors import RepositoryError
+from storage.repositories.errors import DuplicateError, RepositoryError
 
 CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{1,63}$")
 SAMPLE_KINDS = ("customer", "cart", "event")
 LOGICAL = {"and", "or", "!", "!!", "if", "?:"}
 
 
+# Why a head field (code, name) is refused: reason -> the English message (params filled in). The UI
+# keys its texts on the reason (``rules.field_error.<reason>`` in app/i18n), the API sends the message.
+FIELD_REASONS: dict[str, str] = {
+    "required": "required",
+    "code_pattern": "2–64 letters, digits, - or _, starting with a letter",
+    "too_long": "at most {max} characters",
+    "duplicate": "rule code {code!r} already exists",
+    "not_found": "not found",
+}
+NAME_MAX = 256
+
+# Why trying a rule on a sample failed (``TryResult.problem``, whose ``message`` is the engine's). The
+# UI keys its texts on the reason (``rule_eval.<reason>`` in app/i18n) and shows the message beside it.
+EVAL_REASONS: dict[str, tuple[str, ...]] = {
+    "missing_value": ("field", "operator"),      # the condition reads a field the sample has no value for
+    "not_a_number": ("field", "operator"),       # the field's value is not something the operator can use
+    "invalid_arguments": ("operator",),          # the operator got arguments it cannot take
+    "failed": (),                                # anything else (a ``throw`` in the rule, ...)
+}
+
+
 class RuleServiceError(ValueError):
-    """A request about rules that cannot be carried out; ``fields`` maps field -> message."""
+    """A request about rules that cannot be carried out.
+
+    ``fields`` maps field -> English message, ``reasons`` field -> ``{"reason", "params"}`` (a reason of
+    ``FIELD_REASONS``) for the same fields, ``problems`` lists the document's problems.
+    """
 
     def __init__(self, message: str, fields: dict[str, str] | None = None,
-                 problems: list[dict[str, Any]] | None = None) -> None:
+                 problems: list[dict[str, Any]] | None = None,
+                 reasons: dict[str, dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.fields = fields or {}
         self.problems = problems or []
+        self.reasons = reasons or {}
+
+
+def _refusal(message: str, reasons: dict[str, dict[str, Any]],
+             problems: list[dict[str, Any]] | None = None) -> RuleServiceError:
+    """A refusal naming each field with its reason (and the reason's English message)."""
+    fields = {name: FIELD_REASONS[r["reason"]].format(**r["params"]) for name, r in reasons.items()}
+    return RuleServiceError(message, fields, problems, reasons)
+
+
+def _reason(reason: str, **params: Any) -> dict[str, Any]:
+    """A field reason with its params (an unknown reason is a bug)."""
+    assert reason in FIELD_REASONS, reason
+    return {"reason": reason, "params": params}
 
 
 @dataclass(frozen=True)
@@ -70,6 +111,7 @@ class TryResult:
     data: dict[str, Any]
     rows: list[TraceRow] = field(default_factory=list)
     error: str = ""
+    problem: dict[str, Any] = field(default_factory=dict)  # reason (EVAL_REASONS), params, message
 
 
 def catalogue() -> Any:
@@ -108,7 +150,7 @@ def get_rule(code: str) -> repo.RuleRecord:
     with session_scope() as s:
         record = repo.get(s, code)
     if record is None:
-        raise RuleServiceError(f"no rule {code!r}", {"code": "not found"})
+        raise _refusal(f"no rule {code!r}", {"code": _reason("not_found")})
     return record
 
 
@@ -118,15 +160,17 @@ def versions(code: str) -> list[repo.RuleVersionRecord]:
         return repo.versions(s, code)
 
 
-def _check_fields(code: str, name: str) -> dict[str, str]:
-    """Field errors of the head data."""
-    errors: dict[str, str] = {}
-    if not CODE_PATTERN.match(code or ""):
-        errors["code"] = "2–64 letters, digits, - or _, starting with a letter"
+def _check_fields(code: str, name: str) -> dict[str, dict[str, Any]]:
+    """Field errors of the head data: field -> reason with params."""
+    errors: dict[str, dict[str, Any]] = {}
+    if not (code or "").strip():
+        errors["code"] = _reason("required")
+    elif not CODE_PATTERN.match(code):
+        errors["code"] = _reason("code_pattern")
     if not (name or "").strip():
-        errors["name"] = "required"
-    elif len(name) > 256:
-        errors["name"] = "at most 256 characters"
+        errors["name"] = _reason("required")
+    elif len(name) > NAME_MAX:
+        errors["name"] = _reason("too_long", max=NAME_MAX)
     return errors
 
 
@@ -136,7 +180,7 @@ def save_rule(*, code: str, name: str, description: str, logic: Any, actor: str,
     errors = _check_fields(code, name)
     problems = problems_of(logic)
     if errors or problems:
-        raise RuleServiceError("the rule was not saved", errors, problems)
+        raise _refusal("the rule was not saved", errors, problems)
     write = repo.create if create else repo.update
     try:
         with session_scope() as s:
@@ -144,8 +188,12 @@ def save_rule(*, code: str, name: str, description: str, logic: Any, actor: str,
                            logic=logic, actor=actor)
             audit.record(s, actor=actor, action="rule.create" if create else "rule.update",
                          entity_type="rule", entity_id=code, details={"version": record.current_version})
+    except DuplicateError as err:
+        raise RuleServiceError(str(err), {err.field or "code": str(err)},
+                               reasons={err.field or "code": _reason("duplicate", code=code)}) from err
     except RepositoryError as err:
-        raise RuleServiceError(str(err), {err.field or "code": str(err)}) from err
+        raise RuleServiceError(str(err), {err.field or "code": str(err)},
+                               reasons={err.field or "code": _reason("not_found")}) from err
     return record
 
 
@@ -205,8 +253,62 @@ def try_rule(logic: Any, kind: str, customer_id: int, now: datetime | None = Non
         value = rule_engine.evaluate(logic, data)
         _trace(logic, data, "$", 0, rows)
     except rule_engine.RuleEvalError as err:
-        return TryResult(False, "", _jsonable(data), rows, error=str(err))
+        return TryResult(False, "", _jsonable(data), rows, error=str(err), problem=eval_problem(logic, data, err))
     return TryResult(rule_engine.truthy(value), _show(value), _jsonable(data), rows)
+
+
+def eval_problem(logic: Any, data: dict[str, Any], err: rule_engine.RuleEvalError) -> dict[str, Any]:
+    """Why ``logic`` failed on ``data``: the innermost failing condition's field without a value, else
+    the kind of the engine's error; ``{"reason", "params", "message"}`` with a reason of ``EVAL_REASONS``."""
+    node = _failing_node(logic, data) or logic
+    op, args = next(iter(node.items())) if isinstance(node, dict) and len(node) == 1 else ("", [])
+    args = args if isinstance(args, list) else [args]
+    fields = [a for a in args if isinstance(a, dict) and len(a) == 1 and "var" in a]
+    message = str(err)
+    for read in fields:
+        if _value_of(read, data) is None:
+            return {"reason": "missing_value", "params": {"field": _var_key(read), "operator": op},
+                    "message": message}
+    kind = err.error.get("type") if isinstance(err.error, dict) else err.error
+    if kind == "NaN" and fields:
+        odd = [f for f in fields if not isinstance(_value_of(f, data), (int, float, Decimal, date))] or fields
+        return {"reason": "not_a_number", "params": {"field": _var_key(odd[0]), "operator": op},
+                "message": message}
+    if kind == "Invalid Arguments":
+        operator = err.error.get("operator") if isinstance(err.error, dict) else None
+        return {"reason": "invalid_arguments", "params": {"operator": str(operator or op)}, "message": message}
+    return {"reason": "failed", "params": {}, "message": message}
+
+
+def _failing_node(node: Any, data: dict[str, Any]) -> Any:
+    """The innermost operator node below ``node`` (itself included) whose evaluation fails, or None."""
+    if not isinstance(node, dict) or len(node) != 1 or "var" in node:
+        return None
+    try:
+        rule_engine.evaluate(node, data)
+        return None
+    except rule_engine.RuleEvalError:
+        pass
+    args = next(iter(node.values()))
+    for child in args if isinstance(args, list) else [args]:
+        found = _failing_node(child, data)
+        if found is not None:
+            return found
+    return node
+
+
+def _var_key(read: dict[str, Any]) -> str:
+    """The field a ``{"var": ...}`` node reads."""
+    key = read["var"]
+    return str(key[0] if isinstance(key, list) and key else key)
+
+
+def _value_of(read: dict[str, Any], data: dict[str, Any]) -> Any:
+    """What a ``{"var": ...}`` node reads from ``data`` (its default included)."""
+    try:
+        return rule_engine.evaluate(read, data)
+    except (rule_engine.RuleEvalError, rule_engine.RuleError):
+        return None
 
 
 def _trace(node: Any, data: dict[str, Any], path: str, depth: int, rows: list[TraceRow]) -> None:

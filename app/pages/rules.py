@@ -60,7 +60,7 @@ class RuleEditorState(rx.State):
     json_text: str = ""
     json_error: dict[str, str] = {}  # {locale: where the JSON stops parsing}
     problems: list[dict[str, str]] = []  # path, code, reason, message, where_<locale>, text_<locale>
-    field_errors: dict[str, str] = {}
+    field_errors: dict[str, dict[str, str]] = {}  # field -> {locale: text}
     dirty: bool = False
     saving: bool = False
     fields: dict[str, list[dict[str, Any]]] = {}
@@ -72,7 +72,7 @@ class RuleEditorState(rx.State):
     try_outcome: str = ""
     try_result: str = ""
     try_data: str = ""
-    try_error: str = ""
+    try_error: dict[str, str] = {}  # {locale: why it failed, "detail": the engine's message}
     # audience size
     audience: dict[str, str] = {}
     audience_running: bool = False
@@ -95,7 +95,7 @@ class RuleEditorState(rx.State):
             try:
                 record = await asyncio.to_thread(rule_service.get_rule, code)
             except rule_service.RuleServiceError:
-                self.field_errors = {"code": "not_found"}
+                self.field_errors = {"code": view.field_error("not_found")}
                 return
             self.code, self.name, self.description = record.code, record.name, record.description
             self.is_new, self.version = False, record.current_version
@@ -110,7 +110,7 @@ class RuleEditorState(rx.State):
         self.code = self.name = self.description = ""
         self.is_new, self.version, self.dirty = True, 0, False
         self.problems, self.field_errors, self.versions, self.diff_lines = [], {}, [], []
-        self.try_rows, self.try_outcome, self.try_result, self.try_error = [], "", "", ""
+        self.try_rows, self.try_outcome, self.try_result, self.try_error = [], "", "", {}
         self._set_logic({})
 
     def _set_problems(self, problems: list[dict[str, str]]) -> None:
@@ -159,20 +159,29 @@ class RuleEditorState(rx.State):
         self.json_error = {}
         self.dirty = True
 
+    def _edited(self, name: str) -> None:
+        """Mark unsaved and clear the edited field's error."""
+        self.dirty = True
+        if name in self.field_errors:
+            self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
+
     @rx.event
     def set_code(self, value: str):
         """Code of a new rule."""
-        self.code, self.dirty = value.strip(), True
+        self.code = value.strip()
+        self._edited("code")
 
     @rx.event
     def set_name(self, value: str):
         """Display name."""
-        self.name, self.dirty = value, True
+        self.name = value
+        self._edited("name")
 
     @rx.event
     def set_description(self, value: str):
         """What the rule is for."""
-        self.description, self.dirty = value, True
+        self.description = value
+        self._edited("description")
 
     @rx.event
     async def validate(self):
@@ -200,7 +209,7 @@ class RuleEditorState(rx.State):
         except rule_service.RuleServiceError as err:
             self.saving = False
             self._set_problems(err.problems)
-            self.field_errors = err.fields
+            self.field_errors = view.field_errors(err)
             yield rx.toast.error(view.say("rules.not_saved", auth.locale))
             return
         self.saving, self.dirty, self.is_new = False, False, False
@@ -231,11 +240,12 @@ class RuleEditorState(rx.State):
         except rule_service.RuleServiceError as err:
             self._set_problems(err.problems)
             self.try_rows, self.try_outcome = [], ""
-            self.try_error = view.say("rules.try_has_problems", auth.locale) if err.problems else str(err)
+            self.try_error = view.try_refused(err)
             return
         self.try_rows = [view.trace_row(r) for r in outcome.rows]
         self.try_outcome = "error" if outcome.error else ("true" if outcome.passed else "false")
-        self.try_result, self.try_error = outcome.result, outcome.error
+        self.try_result = outcome.result
+        self.try_error = view.eval_error(outcome.problem) if outcome.error else {}
         self.try_data = docdiff.pretty(outcome.data)
 
     @rx.event
@@ -352,8 +362,8 @@ def _field(label_key: str, control: rx.Component, error_key: str, required: bool
                   rx.cond(required, rx.text("*", color="var(--red-9)"), rx.fragment()), spacing="1"),
         control,
         rx.cond(RuleEditorState.field_errors.contains(error_key),
-                rx.text(RuleEditorState.field_errors[error_key], size="1", color="var(--red-11)",
-                        id=f"error-{error_key}"), rx.fragment()),
+                rx.text(RuleEditorState.field_errors[error_key][AuthState.locale], size="1",
+                        color="var(--red-11)", id=f"error-{error_key}"), rx.fragment()),
         spacing="1", width="100%",
     )
 
@@ -501,8 +511,13 @@ def _try_tab() -> rx.Component:
                      ("false", rx.badge(t("rules.no_match"), color_scheme="red", size="2", id="try-badge")),
                      rx.badge(t("rules.eval_error"), color_scheme="orange", size="2", id="try-badge")),
             id="try-outcome", align="center"), rx.fragment()),
-        rx.cond(RuleEditorState.try_error != "", rx.text(RuleEditorState.try_error, size="1",
-                                                          color="var(--red-11)"), rx.fragment()),
+        rx.cond(RuleEditorState.try_error.contains(AuthState.locale), rx.vstack(
+            rx.text(RuleEditorState.try_error[AuthState.locale], size="2", color="var(--red-11)",
+                    id="try-error"),
+            rx.cond(RuleEditorState.try_error.contains("detail"),
+                    rx.text(t("rules.eval_detail"), ": ", RuleEditorState.try_error["detail"], size="1",
+                            color="var(--gray-10)", id="try-error-detail"), rx.fragment()),
+            spacing="1", width="100%"), rx.fragment()),
         rx.vstack(rx.foreach(RuleEditorState.try_rows, _trace_row), spacing="1", width="100%",
                   id="try-trace"),
         rx.separator(width="100%"),
