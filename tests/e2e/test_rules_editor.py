@@ -33,7 +33,16 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     pg.wait_for_selector("#rule-builder .ruleGroup-addRule")
 
     pg.fill("#rule-code", "gold_buyers")
+    # saving without a name is refused with the error next to the name, in the UI language
+    pg.click("#rule-save")
+    pg.wait_for_selector("#error-name")
+    assert pg.inner_text("#error-name") == "必填"
+    _shot(pg, "rules_name_required.png")
+    use_language(pg, "en")
+    assert pg.inner_text("#error-name") == "Required"
+    use_language(pg, "zh-CN")
     pg.fill("#rule-name", "金卡老客")
+    pg.wait_for_selector("#error-name", state="detached")
     pg.click("#rule-builder .ruleGroup-addRule")
     rule = pg.locator("#rule-builder .rule").first
     rule.locator("select.rule-fields").select_option("customer.tier")
