@@ -84,6 +84,20 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     assert pg.inner_text("#audience-mode") == "数据库直接圈选"
     _shot(pg, "rules_try_it.png")
 
+    # a condition on a value the customer does not have: a sentence in Chinese, the engine's message in grey
+    no_orders = next(c for c in rule_service.sample_customers(20) if c[3] == 0)
+    pg.click("#tab-json")
+    pg.fill("#rule-json", '{"<": [{"var": "customer.last_order_at"}, "2026-01-01"]}')
+    pg.click("#rule-json-apply")
+    pg.click("#tab-try")
+    pg.click("#try-customer")
+    pg.get_by_role("option", name=f"{no_orders[1]} · {no_orders[2]} · 0").click()
+    pg.click("#try-run")
+    pg.wait_for_selector("#try-error")
+    assert pg.inner_text("#try-error") == "「最近下单时间」没有值，无法比较"
+    assert "rule evaluation failed" in pg.inner_text("#try-error-detail")
+    _shot(pg, "rules_try_error.png")
+
     # JSON that does not parse is pointed out where it stops, in the marketer's language
     pg.click("#tab-json")
     pg.fill("#rule-json", '{"and": [\n  {"==": [{"var": "customer.tier"}, "gold"]}\n  {"==": [1, 1]}]}')
