@@ -23,6 +23,11 @@ _OPERATORS: dict[str, tuple[str, ...]] = {
 }
 
 
+def canonical(logic: Any) -> str:
+    """A rule as one canonical JSON text (sorted keys), to tell whether two documents are the same rule."""
+    return json.dumps(plain(logic), sort_keys=True, ensure_ascii=False, default=str)
+
+
 def plain(value: Any) -> Any:
     """State values as plain JSON types (Reflex hands handlers proxies of dicts and lists)."""
     from collections.abc import Mapping, Sequence

@@ -73,9 +73,11 @@ class RuleEditorState(rx.State):
     try_result: str = ""
     try_data: str = ""
     try_error: dict[str, str] = {}  # {locale: why it failed, "detail": the engine's message}
+    try_for: str = ""  # the rule (canonical JSON) the result was computed for
     # audience size
     audience: dict[str, str] = {}
     audience_running: bool = False
+    audience_for: str = ""  # the rule (canonical JSON) the audience was sized for
     # versions
     versions: list[dict[str, str]] = []
     diff_old: str = ""
@@ -247,6 +249,12 @@ class RuleEditorState(rx.State):
         self.try_result = outcome.result
         self.try_error = view.eval_error(outcome.problem) if outcome.error else {}
         self.try_data = docdiff.pretty(outcome.data)
+        self.try_for = view.canonical(self.logic)
+
+    @rx.var
+    def try_stale(self) -> bool:
+        """The rule changed after it was tried: the result shown is the earlier rule's."""
+        return self.try_outcome != "" and self.try_for != view.canonical(self.logic)
 
     @rx.event
     async def size_audience(self):
@@ -263,7 +271,13 @@ class RuleEditorState(rx.State):
             self._set_problems(err.problems)
             return
         self.audience = view.audience_view(result)
+        self.audience_for = view.canonical(self.logic)
         self.audience_running = False
+
+    @rx.var
+    def audience_stale(self) -> bool:
+        """The rule changed after its audience was sized: the figure shown is not this rule's."""
+        return bool(self.audience) and self.audience_for != view.canonical(self.logic)
 
     @rx.event
     def set_diff_old(self, value: str):
@@ -504,6 +518,10 @@ def _try_tab() -> rx.Component:
             value=RuleEditorState.customer_id, on_change=RuleEditorState.set_customer_id),
         rx.button(rx.icon("play", size=16), t("rules.try"), on_click=RuleEditorState.try_it,
                   id="try-run", width="100%"),
+        rx.cond(RuleEditorState.try_stale,
+                rx.callout(t("rules.try_stale"), icon="history", color_scheme="amber", size="1", id="try-stale",
+                           width="100%"),
+                rx.fragment()),
         rx.cond(RuleEditorState.try_outcome != "", rx.hstack(
             rx.text(t("rules.outcome"), size="2"),
             rx.match(RuleEditorState.try_outcome,
@@ -525,7 +543,12 @@ def _try_tab() -> rx.Component:
                   on_click=RuleEditorState.size_audience, loading=RuleEditorState.audience_running,
                   id="audience-run"),
         rx.cond(RuleEditorState.audience.contains("count"), rx.vstack(
-            rx.hstack(rx.text(RuleEditorState.audience["count"], size="5", weight="bold", id="audience-count"),
+            rx.cond(RuleEditorState.audience_stale,
+                    rx.callout(t("rules.audience_stale"), icon="history", color_scheme="amber", size="1",
+                               id="audience-stale", width="100%"),
+                    rx.fragment()),
+            rx.hstack(rx.text(RuleEditorState.audience["count"], size="5", weight="bold", id="audience-count",
+                              color=rx.cond(RuleEditorState.audience_stale, "var(--gray-9)", "inherit")),
                       rx.text("/ ", RuleEditorState.audience["population"], size="2", color="var(--gray-11)"),
                       align="baseline"),
             rx.cond(RuleEditorState.audience["pushed"] == "1",

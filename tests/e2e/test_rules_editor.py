@@ -82,6 +82,7 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     size = rule_service_audience(logic)
     assert pg.inner_text("#audience-count") == f"{size:,}"
     assert pg.inner_text("#audience-mode") == "数据库直接圈选"
+    assert pg.locator("#audience-stale").count() == 0
     _shot(pg, "rules_try_it.png")
 
     # a condition on a value the customer does not have: a sentence in Chinese, the engine's message in grey
@@ -90,10 +91,16 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     pg.fill("#rule-json", '{"<": [{"var": "customer.last_order_at"}, "2026-01-01"]}')
     pg.click("#rule-json-apply")
     pg.click("#tab-try")
+    # the audience sized above belongs to the rule before this edit: it says so until sized again
+    pg.wait_for_selector("#audience-stale")
+    assert pg.inner_text("#audience-stale") == "规则已修改，下面的人数是修改前规则的结果，请重新估算"
+    assert pg.inner_text("#try-stale") == "规则已修改，下面是修改前规则的试算结果，请再试一次"
+    _shot(pg, "rules_audience_stale.png")
     pg.click("#try-customer")
     pg.get_by_role("option", name=f"{no_orders[1]} · {no_orders[2]} · 0").click()
     pg.click("#try-run")
     pg.wait_for_selector("#try-error")
+    assert pg.locator("#try-stale").count() == 0  # tried again: the result is this rule's
     assert pg.inner_text("#try-error") == "「最近下单时间」没有值，无法比较"
     assert "rule evaluation failed" in pg.inner_text("#try-error-detail")
     _shot(pg, "rules_try_error.png")

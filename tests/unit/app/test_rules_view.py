@@ -48,3 +48,13 @@ def test_state_proxies_become_plain_json_before_they_reach_services() -> None:
     proxy = UserDict({"and": (UserDict({"==": [1, 1]}),)})
     assert view.plain(proxy) == {"and": [{"==": [1, 1]}]}
     assert type(view.plain(proxy)) is dict
+
+
+def test_a_rule_reads_the_same_canonically_whatever_its_key_order_or_proxies() -> None:
+    from collections import UserDict
+
+    a = {"and": [{"==": [{"var": "customer.tier"}, "金卡"]}, {">": [{"var": "customer.orders_count"}, 1]}]}
+    b = UserDict({"and": (UserDict({"==": [UserDict({"var": "customer.tier"}), "金卡"]}),
+                          {">": [{"var": "customer.orders_count"}, 1]})})
+    assert view.canonical(a) == view.canonical(b)
+    assert view.canonical(a) != view.canonical({"and": list(reversed(a["and"]))})  # order of conditions matters
