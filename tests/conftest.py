@@ -142,6 +142,17 @@ def db(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def own_connections(db_url: str, db: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Services open a new connection per session (no pool), so every thread of a concurrency test
+    has its own."""
+    original = storage_db.create_engine_for
+    monkeypatch.setattr(storage_db, "create_engine_for",
+                        lambda url, **kw: original(url, poolclass=sa.pool.NullPool, **kw))
+    storage_db.use_database(db_url)
+    yield
+
+
+@pytest.fixture
 def session(db: Engine) -> Iterator[Session]:
     """A Session on the test database."""
     s = storage_db.new_session()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,10 +24,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pydantic_settings import BaseSettings
-from sqlalchemy.engine import Engine
 
 from services.commerce import Conflict, confirm_order, pay_order, refund_order
-from storage import db as storage_db
 from storage.db import session_scope
 from storage.models import Customer
 from storage.settings import get_settings
@@ -46,16 +44,6 @@ if _Ci().ci and not get_settings().test_postgres_url:
                 "test must run against PostgreSQL in CI", pytrace=False)
 
 SKUS = ("TEE", "SOCKS", "MUG")
-
-
-@pytest.fixture
-def own_connections(db_url: str, db: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Services open a new connection per session (no pool), so every thread has its own."""
-    original = storage_db.create_engine_for
-    monkeypatch.setattr(storage_db, "create_engine_for",
-                        lambda url, **kw: original(url, poolclass=sa.pool.NullPool, **kw))
-    storage_db.use_database(db_url)
-    yield
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from services import auth
-from storage import db as storage_db
 from storage.db import session_scope
 from storage.models import AuditLog
 from storage.repositories import login_throttles
@@ -28,16 +26,6 @@ from storage.settings import get_settings
 PASSWORD = "Correct-Horse-9"
 T0 = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 HERE = "192.0.2.10"
-
-
-@pytest.fixture
-def own_connections(db_url: str, db: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Services open a new connection per session (no pool), so every thread has its own."""
-    original = storage_db.create_engine_for
-    monkeypatch.setattr(storage_db, "create_engine_for",
-                        lambda url, **kw: original(url, poolclass=sa.pool.NullPool, **kw))
-    storage_db.use_database(db_url)
-    yield
 
 
 def _run_together(jobs: list[Callable[[], Any]]) -> list[str]:

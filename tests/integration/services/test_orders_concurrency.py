@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,6 @@ from pydantic_settings import BaseSettings
 from sqlalchemy.engine import Engine
 
 from services.commerce import Conflict, claim_coupon, confirm_order
-from storage import db as storage_db
 from storage.db import session_scope
 from storage.repositories import inventory
 from storage.settings import get_settings
@@ -53,16 +52,6 @@ class _Ci(BaseSettings):
 if _Ci().ci and not get_settings().test_postgres_url:
     pytest.fail("CI=true but SHUYING_TEST_POSTGRES_URL is not set: the checkout concurrency test "
                 "must run against PostgreSQL in CI", pytrace=False)
-
-
-@pytest.fixture
-def own_connections(db_url: str, db: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Services open a new connection per session (no pool), so every thread has its own."""
-    original = storage_db.create_engine_for
-    monkeypatch.setattr(storage_db, "create_engine_for",
-                        lambda url, **kw: original(url, poolclass=sa.pool.NullPool, **kw))
-    storage_db.use_database(db_url)
-    yield
 
 
 @pytest.fixture
