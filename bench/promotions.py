@@ -12,12 +12,19 @@ many combinations save exactly as much and the ranking decides), the search with
 against plain branching (no walks) on the whole eligible set (a tie bug in the walks went unseen by the
 strongest-12 comparison).
 
+The process is set up as the server runs: once the promotions are loaded, the objects that live for the
+whole run are frozen out of the garbage collector's full collections (``gc.freeze``, as ``app/app.py``
+does after startup with ``services.runtime.freeze_startup_heap``); ``full_gc_during_quotes`` counts
+the full collections that still ran inside a timed quote and the longest of them (before the freeze
+each walked the whole heap, ~10 ms here and ~100 ms in the server, on whichever quote was running).
+
 Run: python bench/promotions.py [--carts N] [--seed S]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import statistics
@@ -181,13 +188,17 @@ def run(carts: int, seed: int) -> dict[str, Any]:
     promos = promotions(seed)
     models = [Promotion.model_validate(p) for p in promos]
     codes = [p["coupon_code"] for p in promos if p["coupon_code"]]
+    gc.collect()
+    gc.freeze()  # as the server does once started (services/runtime.py)
     r = random.Random(seed + 1)
     wall, cpu, eligible, nodes, unproven = [], [], [], [], 0
     bnb_search, bf_search, mismatches, whole = [], [], 0, 0
     capped = walk_mismatches = 0
+    pauses = _FullCollections()
     for _ in range(carts):
         c, who = cart(r, codes), _customer(r)
-        q, w, t = _timed(lambda: quote(c, models, who, {"now": NOW}, min_margin=MIN_MARGIN, gift_stock=GIFT_STOCK))
+        with pauses:
+            q, w, t = _timed(lambda: quote(c, models, who, {"now": NOW}, min_margin=MIN_MARGIN, gift_stock=GIFT_STOCK))
         wall.append(w)
         cpu.append(t)
         nodes.append(q.nodes)
@@ -211,7 +222,7 @@ def run(carts: int, seed: int) -> dict[str, Any]:
         "bench": "promotions.quote", "carts": carts, "lines_per_cart": 30, "live_promotions": len(promos),
         "conditions": "on" if CONDITIONS else "off (engine.rules not available)",
         "eligible_per_cart": {"median": statistics.median(eligible), "max": max(eligible)},
-        "quote_ms": _ms(wall), "quote_cpu_ms": _ms(cpu),
+        "quote_ms": _ms(wall), "quote_cpu_ms": _ms(cpu), "full_gc_during_quotes": pauses.figures(),
         "search_nodes": {"median": statistics.median(nodes), "p99": sorted(nodes)[int(round(0.99 * (len(nodes) - 1)))],
                          "max": max(nodes)},
         "node_budget_hits": unproven,
@@ -226,6 +237,35 @@ def run(carts: int, seed: int) -> dict[str, Any]:
                      "walk_vs_plain_branching_mismatches": walk_mismatches},
         "goal_p99_ms": 10,
     }
+
+
+class _FullCollections:
+    """Full garbage collections (generation 2) that ran inside the ``with`` blocks, and how long each took."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+        self._start = 0.0
+        self._inside = False
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if not self._inside or info["generation"] != 2:
+            return
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.ms.append((time.perf_counter() - self._start) * 1000)
+
+    def __enter__(self) -> None:
+        self._inside = True
+
+    def __exit__(self, *_: object) -> None:
+        self._inside = False
+
+    def figures(self) -> dict[str, float]:
+        """How many ran during the timed quotes and the longest, in ms."""
+        gc.callbacks.remove(self._callback)
+        return {"count": len(self.ms), "max_ms": round(max(self.ms, default=0.0), 3)}
 
 
 def _at_the_cap(board: Board, q: Any) -> bool:
