@@ -9,6 +9,9 @@ shared coupon code, budgets and per-customer limits). The same 10-line cart is t
 * ``service``: ``services.commerce.quote_cart`` in process (database reads + engine);
 * ``engine``: ``engine.promotions.quote`` alone on the same cart and promotions (the baseline).
 
+Once the server has answered its first quote, the process freezes what it holds (``gc.freeze``), as the
+app does after startup (``services.runtime.freeze_startup_heap``).
+
 ``statements_per_quote``: the SQL statements one ``quote_cart`` of that cart sends (see "How a quote
 reads the database" in docs/checkout.md).
 
@@ -44,6 +47,7 @@ from datetime import UTC, datetime  # noqa: E402
 from engine.promotions import Cart, CartLine, quote  # noqa: E402
 from services import auth, tokens  # noqa: E402
 from services.commerce import pricing, quote_cart  # noqa: E402
+from services.runtime import freeze_startup_heap  # noqa: E402
 from storage import db as storage_db  # noqa: E402
 from storage.db import session_scope  # noqa: E402
 from storage.models import Category, Channel, Customer, Product  # noqa: E402
@@ -198,6 +202,7 @@ def main(argv: list[str] | None = None) -> None:
                               headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
                 first = client.post(f"{API_PREFIX}/quote", json=body)
                 assert first.status_code == 200, first.text
+                freeze_startup_heap()  # as the app does once started
                 rates = _interleaved({
                     "engine": lambda: quote(*engine_args, {"id": str(customer_id), "tier": "gold"}, {"now": NOW}),
                     "service": lambda: quote_cart(cart, customer_id, ["SAVE20"], now=NOW),
