@@ -432,7 +432,7 @@ def _alternative_row(a: rx.Var) -> rx.Component:
 def _breakdown() -> rx.Component:
     """Per line: amount, discount, total."""
     return rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in (
+        rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k), white_space="nowrap") for k in (
             "sim.col_product", "sim.col_qty", "sim.col_amount", "sim.col_discount", "sim.col_line_total")])),
         rx.table.body(rx.foreach(S.q_lines, lambda ln: rx.table.row(
             rx.table.cell(rx.vstack(rx.text(ln["name"], size="2"), rx.text(ln["sku"], size="1", color="var(--gray-10)"),

@@ -11,6 +11,7 @@ matters: two AppHarness builds of the same app in one process break the second o
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
@@ -93,7 +94,9 @@ def page(app_url: str) -> Iterator[Page]:
     """A Chromium page that records page errors, failed and non-local requests."""
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        # the browser's own locale (date and time pickers) is Chinese too, as on a marketer's machine
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS,
+                                     env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"})
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         pg = context.new_page()
         pg.on("pageerror", lambda err: problems.append(f"page error: {err}"))
