@@ -328,8 +328,8 @@ def check_credentials(
 ) -> User | None:
     """The active user with these credentials, in the caller's unit of work, or None.
 
-    Costs the same hashing work for unknown users; a failure adds one ``login.failed`` audit row and
-    counts against the username and the client ``address`` (so the caller should commit, then raise
+    Costs the same hashing work for unknown users; a failure adds one ``login.failed`` audit row (with
+    the reason, ``via`` and the client ``address``) and counts against the username and the client ``address`` (so the caller should commit, then raise
     ``InvalidCredentials``); a success clears the username's count. Raises ``LoginThrottled`` before
     looking at the password while either is locked. ``via`` is audited (e.g. "api").
     """
@@ -348,7 +348,7 @@ def check_credentials(
     elif not user.is_active:
         failure = "inactive"
     if failure is not None:
-        details = {"reason": failure, **({"via": via} if via else {})}
+        details = {"reason": failure, **({"via": via} if via else {}), **({"address": address} if address else {})}
         _audit(s, name or "-", "login.failed", user.id if user else None, details)
         login_throttle.record_failure(s, name, address, at, via=via, user_id=user.id if user else None)
         return None

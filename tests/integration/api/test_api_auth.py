@@ -63,7 +63,7 @@ def test_wrong_password_answers_400_invalid_grant_and_only_audits_the_failure(
     with session_scope() as s:
         row = s.scalars(sa.select(AuditLog).order_by(AuditLog.id.desc())).first()
         assert (row.action, row.actor, row.details) == (
-            "login.failed", "marketer", {"reason": "wrong_password", "via": "api"}
+            "login.failed", "marketer", {"reason": "wrong_password", "via": "api", "address": "testclient"}
         )
         assert s.get(User, people["marketer"].id).last_login_at is None
 

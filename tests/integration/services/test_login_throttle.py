@@ -52,6 +52,7 @@ def test_failures_are_counted_and_the_fifth_locks_the_username_once(alice: auth.
         _fail(at=T0 + timedelta(seconds=i))
     row = _row("username", "alice")
     assert row is not None and row.failures == 4 and row.locked_until is None
+    assert [a.details for a in _audits("login.failed")][-1] == {"reason": "wrong_password", "address": HERE}
     _fail(at=T0 + timedelta(seconds=4))
     row = _row("username", "alice")
     assert row is not None and row.failures == 5
