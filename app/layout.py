@@ -192,4 +192,5 @@ def shell(section_key: str, content: Callable[[], rx.Component],
             spacing="0", width="100%", min_height="100vh",
         ),
         spacing="0", width="100%", background="var(--gray-2)", align="start",
+        custom_attrs={"lang": AuthState.locale},  # the browser picks Latin or Chinese glyphs (quotes, punctuation) by it
     )

@@ -84,6 +84,12 @@ def builder_translations() -> dict[str, dict[str, Any]]:
                   for name, k in keys.items()} for loc in LOCALES}
 
 
+def operator_labels() -> dict[str, dict[str, str]]:
+    """Every operator's label per locale (the builder names one a field does not offer, see rule_builder.jsx)."""
+    every = dict.fromkeys(op for ops in _OPERATORS.values() for op in ops)
+    return {loc: {op: translate(f"op.{op}", loc) for op in every} for loc in LOCALES}
+
+
 def combinators() -> dict[str, list[dict[str, str]]]:
     """AND / OR labelled per locale."""
     return {loc: [{"name": "and", "label": translate("rules.and", loc)},

@@ -20,6 +20,9 @@ STYLE = {
     ".sy-rule-builder .ruleGroup": {"background": "var(--accent-2)", "border_color": "var(--accent-6)",
                                     "border_radius": "8px", "padding": "10px", "gap": "8px"},
     ".sy-rule-builder .rule": {"gap": "6px", "align_items": "center"},
+    # a condition its field cannot hold (rule_builder.jsx, fitsField)
+    ".sy-rule-builder .rule.queryBuilder-invalid": {"outline": "1.5px solid var(--red-9)", "outline_offset": "3px",
+                                                    "border_radius": "4px", "background": "var(--red-2)"},
     ".sy-rule-builder select, .sy-rule-builder input": {
         "height": "30px", "border": "1px solid var(--gray-6)", "border_radius": "6px",
         "padding": "0 8px", "background": "white", "font_size": "13px"},
@@ -44,6 +47,7 @@ class RuleBuilder(rx.Component):
     translations: rx.Var[dict[str, Any]]
     combinators: rx.Var[list[dict[str, str]]]
     operators: rx.Var[list[dict[str, str]]]
+    operator_labels: rx.Var[dict[str, str]]  # every operator by name, for a condition its field does not offer
 
     on_rule_change: EventHandler[passthrough_event_spec(dict[str, Any])]
 

@@ -386,4 +386,5 @@ def account_tokens_page() -> rx.Component:
         sidebar(""),
         rx.vstack(topbar(ACCOUNT), rx.box(body, padding="24px", width="100%", max_width="1280px"),
                   spacing="0", width="100%", min_height="100vh"),
-        spacing="0", width="100%", background="var(--gray-2)", align="start")
+        spacing="0", width="100%", background="var(--gray-2)", align="start",
+        custom_attrs={"lang": AuthState.locale})

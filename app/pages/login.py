@@ -74,4 +74,5 @@ def login_page() -> rx.Component:
             size="4", width="400px", max_width="92vw",
         ),
         min_height="100vh", width="100%", background="var(--gray-2)", position="relative",
+        custom_attrs={"lang": AuthState.locale},
     )

@@ -13,7 +13,7 @@ from app.layout import shell
 from app.pages.promotion_editor_state import PromotionEditorState
 from app.pages.promotion_versions import versions_section
 from app.pages.promotions import SIMULATE_ROUTE, status_badge
-from app.rules_view import builder_translations, combinators
+from app.rules_view import builder_translations, combinators, operator_labels
 from app.state import AuthState, t
 from components.rule_builder import STYLE as BUILDER_STYLE
 from components.rule_builder import rule_builder
@@ -259,6 +259,7 @@ def _condition() -> rx.Component:
                 fields=S.fields[AuthState.locale], rule=S.condition, reset_key=S.reset_key,
                 translations=rx.Var.create(builder_translations())[AuthState.locale],
                 combinators=rx.Var.create(combinators())[AuthState.locale],
+                operator_labels=rx.Var.create(operator_labels())[AuthState.locale],
                 on_rule_change=lambda payload: S.builder_changed(payload, S.reset_key), id="condition-builder",
             ),
             width="100%", style=BUILDER_STYLE,

@@ -468,6 +468,7 @@ def _builder() -> rx.Component:
                 reset_key=RuleEditorState.reset_key,
                 translations=rx.Var.create(view.builder_translations())[AuthState.locale],
                 combinators=rx.Var.create(view.combinators())[AuthState.locale],
+                operator_labels=rx.Var.create(view.operator_labels())[AuthState.locale],
                 on_rule_change=RuleEditorState.builder_changed,
                 id="rule-builder",
             ),

@@ -145,3 +145,5 @@ def use_language(pg: Page, locale: str = "zh-CN") -> None:
         "loc => document.documentElement.innerText.length > 0 && "
         "document.querySelector('#language-switch').innerText.includes(loc === 'en' ? 'English' : '简体中文')",
         arg=locale)
+    # the page says which language it is in, so the browser picks the matching glyphs (and screen readers the voice)
+    pg.wait_for_selector(f'[lang="{locale}"]', state="attached")

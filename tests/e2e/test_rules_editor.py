@@ -61,6 +61,7 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     pg.goto(app_url + "/rules/edit?code=gold_buyers")
     pg.wait_for_selector("#rule-builder .rule")
     assert pg.locator("#rule-builder .rule").count() == 2
+    assert pg.locator("#rule-builder .rule.queryBuilder-invalid").count() == 0  # nothing outlined in red
     assert pg.input_value("#rule-name") == "金卡老客"
     assert pg.locator("#rule-builder .rule").first.locator("select.rule-fields").input_value() == "customer.tier"
 
@@ -132,6 +133,13 @@ def test_a_marketer_builds_saves_reloads_and_tries_a_rule(page: Page, app_url: s
     assert "is one of" not in problems  # the engine's English message stays out of the Chinese UI
     # the builder can only draw catalogue fields: the unknown one is listed under it, not drawn
     assert pg.locator("#rule-builder .rule").count() == 2
+    # tier >= 3 cannot be drawn as it is (the operator is not offered for a tier): its row is outlined in red
+    assert pg.locator("#rule-builder .rule.queryBuilder-invalid").count() == 1
+    assert "queryBuilder-invalid" in pg.locator("#rule-builder .rule").nth(1).get_attribute("class").split()
+    drawn = pg.locator("#rule-builder .rule").nth(1)  # as it is, not as its selects' first options
+    assert drawn.locator("select.rule-operators").input_value() == ">="
+    assert drawn.locator("select.rule-operators option:checked").inner_text() == "大于等于"
+    assert drawn.locator("select.rule-value").input_value() == "3"
     _shot(pg, "rules_invalid_refused.png")
     assert rule_service.get_rule("gold_buyers").current_version == 1
     # the same problems switch language with the UI
