@@ -19,8 +19,8 @@ function withMultiselect(fields) {
 }
 
 // A condition the field cannot hold (an operator not offered for its type, a value not among its
-// options; e.g. JSON typed by hand: tier >= 3) is outlined in red: the selects cannot show it as it is,
-// and would otherwise look like a valid first option. The problems list under the builder says why.
+// options; e.g. JSON typed by hand: tier >= 3) is outlined in red and drawn as it is (OperatorSelector,
+// DrawnAsItIs below), not as the selects' first options. The problems list under the builder says why.
 function fitsField(f) {
   const operators = new Set((f.operators || []).map((o) => o.name));
   const values = f.values ? new Set(f.values.map((v) => String(v.name))) : null;
