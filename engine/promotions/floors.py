@@ -24,24 +24,34 @@ def low(scene: Scene, x: int, values: list[int]) -> int:
     The order layer takes at least its biggest member, the coupon layer at least its biggest
     coupon; a member's in-scope item discount is at most ``x - (least item discount outside)``,
     and a coupon's base is at most reduced by the whole of every order option touching it.
+
+    Only ``x + low > cap`` is ever asked of it (does the margin guard refuse x), with the cap of some
+    case of decided gifts given, which is at least ``scene.least_cap``: a value that keeps ``x + low``
+    within the least cap gets the same answer as any smaller one, so the coupons' clash on shared lines
+    is worked out only where it could decide a refusal.
     """
     best_order = 0
     for m, out, lo, hi in scene.low_orders:
         xm = x - out
         xm = lo if xm < lo else (hi if xm > hi else xm)
         best_order = max(best_order, merch_value(m, m.full - xm))
-    return best_order + coupon_floor(scene, x, values)
+    return best_order + coupon_floor(scene, x, values, scene.least_cap - x - best_order)
 
-def coupon_floor(scene: Scene, x: int, values: list[int]) -> int:
+def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = None) -> int:
     """The least the coupon layer takes at total x.
 
     Each decided coupon takes at least its own floor: a 满减 / percentage on the most item and
     order discount its scope can carry; a per-line coupon on the least its lines can keep (list -
     hi, less at most ``t × (list - lo) / base + 1`` of each order option's share). The layer takes
-    the biggest of them, and also their sum less what can be clamped away: coupons only clash on
-    the lines of a per-line coupon, by at most the other coupons' prorated shares there (each at
-    most ``its value × (list - lo) / its least base + 1``) less what the per-line coupon surely
-    leaves of the line (``leaves``). Two per-line coupons on shared lines: only the bigger.
+    the biggest of them (a coupon clamped on a line finds the earlier ones took the rest of it), and
+    also their sum less what can be clamped away. Each coupon is computed on the amounts at the start
+    of the layer and takes, line by line, no more than the earlier ones left, so coupons clash where
+    they share a line: on the lines of a per-line coupon by at most the other coupons' prorated
+    shares there (each at most ``its value × (list - lo) / its least base + 1``) less what the
+    per-line coupon surely leaves of the line (``leaves``); on a line two 满减 / percentage coupons
+    share, by at most their shares less the least the line holds at the start of the layer (list -
+    hi - the order shares; a steep 每满40减25 and another coupon can ask for more than a line has).
+    Two per-line coupons on shared lines: only the bigger.
     """
     prof = scene.prof
     floors: list[tuple[_Frame, int, int]] = []  # (frame, floor, least base; -1 for a per-line coupon)
@@ -82,7 +92,56 @@ def coupon_floor(scene: Scene, x: int, values: list[int]) -> int:
                 value = values[scene.decided.index(c)]
                 shares += value if base <= 0 else (value * (d.o.amounts[n] - prof.lo[j])) // base + 1
             clash += max(0, shares - leaves(d.o, n, kept_by[i]))
+    found = max(best, sum(floor for _, floor, _ in floors) - clash)
+    if room is not None and found <= room or found == best:
+        return found  # within the room (see ``low``), or the biggest coupon alone, which holds anyway
+    clash += _shared_clash(scene, x, values, {scene.decided.index(f): base for f, _, base in floors})
     return max(best, sum(floor for _, floor, _ in floors) - clash)
+
+def _shared_clash(scene: Scene, x: int, values: list[int], bases: dict[int, int]) -> int:
+    """Most the 满减 / percentage coupons sharing a line (no per-line coupon on it) can lose to the clamp.
+
+    On a line holding ``a`` at the start of the coupon layer, coupon c asks for its prorated share, at
+    most ``value × a / least base + 1``; what they ask beyond ``a`` is clamped away. That excess is
+    linear in ``a``, so it is largest at one end of what the line can hold: ``list - lo`` (the least
+    item discount) or ``list - hi`` less the most the order layer takes of it. Coupons whose rates add
+    up to less than one never lose more than their rounding cents, and only on lines that can be tiny.
+    """
+    prof = scene.prof
+    clash = 0
+    for coupons, lines in scene.low_shared:
+        rate = 0.0
+        for i in coupons:
+            base = bases[i]
+            rate += values[i] / base if base > 0 else 2.0
+        # a line that surely holds more than this loses nothing: what they ask stays below what it holds
+        enough = (len(coupons) + 1) / (1.0 - rate) if rate < 0.999 else math.inf
+        for floor, j, amount, orders in lines:  # least first
+            if floor > enough:
+                break
+            clash += _line_clash(scene, x, values, bases, coupons, j, amount, orders)
+    return clash
+
+
+def _line_clash(scene: Scene, x: int, values: list[int], bases: dict[int, int], coupons: tuple[int, ...], j: int,
+                amount: int, orders: list[tuple[int, int, int, int]]) -> int:
+    """``_shared_clash`` on one line: what the coupons ask beyond what it holds, at either end."""
+    prof = scene.prof
+    least = amount - prof.hi[j]
+    for k, out, lo, hi in orders:
+        xm = x - out
+        xm = lo if xm < lo else (hi if xm > hi else xm)
+        base = scene.decided[k].o.full - xm
+        least -= (values[k] * (amount - prof.lo[j])) // base + 2 if base > 0 else amount
+    worst = 0
+    for held in (max(0, least), amount - prof.lo[j]):
+        asked = 0
+        for i in coupons:
+            base = bases[i]
+            asked += values[i] if base <= 0 else (values[i] * held) // base + 1
+        worst = max(worst, asked - held)
+    return worst
+
 
 def leaves(o: Option, n: int, kept: list[int]) -> int:
     """Least a per-line coupon leaves of its n-th line (of at least ``kept[n]``): 特价 leaves the

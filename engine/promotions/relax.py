@@ -130,6 +130,9 @@ class Scene:
                                    "threshold_off" and g.o.lineset & f.o.lineset])
             for i, f in enumerate(self.decided) if f.o.layer == "coupon" and f.o.kind in ("threshold_off", "percent_off")
         ]
+        self._low_shared: list | None = None  # ``low_shared``, built on first use
+        # the least cap of any case of decided gifts given (``floors.low``)
+        self.least_cap = margin.cap(sum(f.o.prep.gift_cost * f.o.prep.gift_qty for f in self.decided if f.o.kind == "gift"))
         self.gifts = [(i, prof.x_lo - f.lo, f.o.c in (stock_safe or set())) for i, f in enumerate(self.decided)
                       if f.o.kind == "gift"]
         self.terms: list[list[_Frame]] = []
@@ -151,6 +154,42 @@ class Scene:
             self._add_term(frames)
         self.gs_max = self.gift_max + (fee if ship_max else 0)
         self.ceiling = self._ceiling()
+
+    @property
+    def low_shared(self) -> list[tuple[tuple[int, ...], list[tuple[int, int, int, list[tuple[int, int, int, int]]]]]]:
+        """``_shared_lines``, memoised (only scenes with two or more decided 满减 / percentage coupons need it)."""
+        if self._low_shared is None:
+            self._low_shared = self._shared_lines() if len(self.low_coupons) > 1 else []
+        return self._low_shared
+
+    def _shared_lines(self) -> list[tuple[tuple[int, ...], list[tuple[int, int, int, list[tuple[int, int, int, int]]]]]]:
+        """Lines two or more decided 满减 / percentage coupons share (and no per-line coupon): there the
+        later ones may be clamped (``floors.coupon_floor``). Grouped by the coupons sharing them:
+        (the coupons' indices, [(the least the line holds at the start of the coupon layer at this
+        node, line, list amount, the decided order 满减 on it as (index, out, lo, hi))], least first)."""
+        prof = self.prof
+        by_line: dict[int, list[int]] = {}
+        amount: dict[int, int] = {}
+        for i, _, _ in self.low_coupons:
+            o = self.decided[i].o
+            for j, a in zip(o.lines, o.amounts):
+                by_line.setdefault(j, []).append(i)
+                amount[j] = a
+        per_line = {j for _, lines in self.low_per_line for j, _, _ in lines}
+        every_order = [(k, g) for k, g in enumerate(self.decided) if g.o.layer == "order" and g.o.kind == "threshold_off"]
+        groups: dict[tuple[int, ...], list[tuple[int, int, int, list[tuple[int, int, int, int]]]]] = {}
+        for j, coupons in sorted(by_line.items()):
+            if len(coupons) < 2 or j in per_line:
+                continue
+            orders = []
+            least = amount[j] - prof.hi[j]
+            for k, g in every_order:
+                if j in g.o.lineset:
+                    orders.append((k, prof.x_lo - g.lo, g.lo, g.hi))
+                    base = g.o.full - g.hi
+                    least -= (g.top * (amount[j] - prof.lo[j])) // base + 2 if base > 0 else amount[j]
+            groups.setdefault(tuple(coupons), []).append((least, j, amount[j], orders))
+        return [(coupons, sorted(lines, key=lambda e: e[0])) for coupons, lines in groups.items()]
 
     def _ceiling(self) -> int:
         """Most any piece can save whatever X: the margin cap lowered by the cost of the decided gifts
