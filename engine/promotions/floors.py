@@ -41,7 +41,8 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
     """The least the coupon layer takes at total x.
 
     Each decided coupon takes at least its own floor: a 满减 / percentage on the most item and
-    order discount its scope can carry; a per-line coupon on the least its lines can keep (list -
+    order discount its scope can carry (of an order 满减 reaching beyond its lines, at most the
+    prorated share of its lines: ``t × (list - lo) / the order's least base + 1`` a line); a per-line coupon on the least its lines can keep (list -
     hi, less at most ``t × (list - lo) / base + 1`` of each order option's share). The layer takes
     the biggest of them (a coupon clamped on a line finds the earlier ones took the rest of it), and
     also their sum less what can be clamped away. Each coupon is computed on the amounts at the start
@@ -59,7 +60,17 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
         f = scene.decided[i]
         xc = x - out
         xc = f.lo if xc < f.lo else (f.hi if xc > f.hi else xc)
-        base = f.o.full - xc - sum(values[k] for k in touching)
+        base = f.o.full - xc
+        for k, share in touching:  # each order 满减 takes at most its prorated share of the coupon's lines
+            taken = values[k]
+            if share is not None:
+                held, count, out_k, lo_k, hi_k = share
+                xm = x - out_k
+                xm = lo_k if xm < lo_k else (hi_k if xm > hi_k else xm)
+                order_base = scene.decided[k].o.full - xm
+                if order_base > 0:
+                    taken = min(taken, (taken * held) // order_base + count)
+            base -= taken
         floors.append((f, merch_value(f.o, base) if base > 0 else 0, max(0, base)))
     kept_by: dict[int, list[int]] = {}
     for i, lines in scene.low_per_line:

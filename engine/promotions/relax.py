@@ -126,8 +126,8 @@ class Scene:
             for i, f in enumerate(self.decided) if f.o.layer == "coupon" and f.o.kind == "per_line"
         ]
         self.low_coupons = [
-            (i, prof.x_lo - f.lo, [k for k, g in enumerate(self.decided) if g.o.layer == "order" and g.o.kind ==
-                                   "threshold_off" and g.o.lineset & f.o.lineset])
+            (i, prof.x_lo - f.lo, [(k, self._order_share(f.o, g)) for k, g in enumerate(self.decided)
+                                   if g.o.layer == "order" and g.o.kind == "threshold_off" and g.o.lineset & f.o.lineset])
             for i, f in enumerate(self.decided) if f.o.layer == "coupon" and f.o.kind in ("threshold_off", "percent_off")
         ]
         self._low_shared: list | None = None  # ``low_shared``, built on first use
@@ -154,6 +154,16 @@ class Scene:
             self._add_term(frames)
         self.gs_max = self.gift_max + (fee if ship_max else 0)
         self.ceiling = self._ceiling()
+
+    def _order_share(self, coupon: Option, order: _Frame) -> tuple[int, int, int, int, int] | None:
+        """How to bound the part of a decided order 满减 that falls on a coupon's lines (``floors.coupon_floor``):
+        None when all of the order's lines are the coupon's (all of it), else (the most the shared lines
+        hold at the start of the order layer, how many they are, and the order's out, lo, hi)."""
+        if order.o.lineset <= coupon.lineset:
+            return None
+        low = self.prof.lo
+        shared = [(j, a) for j, a in zip(coupon.lines, coupon.amounts) if j in order.o.lineset]
+        return (sum(a - low[j] for j, a in shared), len(shared), self.prof.x_lo - order.lo, order.lo, order.hi)
 
     @property
     def low_shared(self) -> list[tuple[tuple[int, ...], list[tuple[int, int, int, list[tuple[int, int, int, int]]]]]]:
@@ -328,10 +338,17 @@ class Scene:
     def _per_line_at(self, f: _Frame, x: int) -> tuple[int, float]:
         """A per-line coupon at total x: (upper bound, growth per cent of x falling inside the piece).
 
+        At total x its lines carry at least ``xo`` of item discount (x less what the lines outside can
+        take): ``extra = xo - sum(lo)`` beyond their least. However that is spread, each line takes at
+        least what the others cannot hold (``extra - sum of the other lines' hi - lo``), so each line
+        keeps at most list - (lo + that). At the top total every line is at hi; the coupon gets its
+        most only where the item total leaves its lines alone.
+
         If a decided order promotion whose item discount is exact at x covers the coupon's lines, its
-        rate t / base at x is exact: each line keeps at most (list - lo) × (1 - t / base) + 1. Inside a
-        piece t is fixed and the base grows by one per cent x falls, so the lines grow by at most
-        (list - lo) × t / base² per cent (``growth``); the calculators grow no faster than the amounts.
+        rate t / base at x is exact: each line keeps at most kept × (1 - t / base) + 1. Inside a piece
+        t is fixed and the base grows by one per cent x falls, so the lines grow by at most
+        kept × t / base² per cent, and by one more per cent on each line that takes more than its lo
+        (``growth``); the calculators grow no faster than the amounts.
         """
         o = f.o
         rate = None
@@ -345,15 +362,23 @@ class Scene:
                 taken = merch_value(m, base)
                 if rate is None or taken * rate[1] > rate[0] * base:
                     rate = (taken, base)
-        if rate is None:
+        xo = x - f.out
+        extra = (f.hi if xo > f.hi else xo) - f.lo
+        if rate is None and extra <= 0:
             return f.top, 0.0
-        low = self.prof.lo
+        low, high = self.prof.lo, self.prof.hi
+        spare = f.hi - f.lo
         kept = []
         growth = 0.0
         for j, amount in zip(o.lines, o.amounts):
-            left = amount - low[j]
-            growth += left * rate[0] / (rate[1] * rate[1])
-            kept.append(max(0, min(left, left - (left * rate[0]) // rate[1] + 1)))
+            must = extra - (spare - (high[j] - low[j]))  # what the other lines cannot hold
+            left = amount - low[j] - (must if must > 0 else 0)
+            if must > 0:
+                growth += 1.0
+            if rate is not None:
+                growth += left * rate[0] / (rate[1] * rate[1])
+                left = max(0, min(left, left - (left * rate[0]) // rate[1] + 1))
+            kept.append(max(0, left))
         return min(f.top, sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys))) + o.fixed), growth
 
     def _add_term(self, frames: list[_Frame]) -> None:
