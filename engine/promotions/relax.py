@@ -580,12 +580,20 @@ class Scene:
         if best - floor > NEAR:  # the reachable totals only close small gaps: not worth it this far above
             return best, where
         # Below the window every total counts as reachable (still a relaxation), so the window only
-        # buys precision: the depth the continuous scan needed is where the precision matters.
+        # buys precision: the depth the continuous scan needed is where the precision matters — unless
+        # no reachable total in it reaches the floor, and the scan finds its best below it, among the
+        # totals that only count as reachable (the margin guard pushed the scan down past totals the
+        # items cannot make): then the window widens to take that in, and the scan runs again.
         window = min(depth, MAX_WINDOW)
-        bits = bits_for(window)
-        high = _reachable_high(bits, prof.x_hi, window)
-        low = _reachable_low(bits, prof.x_hi, window)
-        return self._scan(floor, high, low)[:2]
+        widest = min(prof.x_hi - prof.x_lo, MAX_WINDOW)
+        while True:
+            bits = bits_for(window)
+            high = _reachable_high(bits, prof.x_hi, window)
+            low = _reachable_low(bits, prof.x_hi, window)
+            best, where, _ = self._scan(floor, high, low)
+            if best < floor or where >= prof.x_hi - window or window >= widest:
+                return best, where
+            window = min(widest, 2 * (prof.x_hi - where))
 
     def _scan(self, floor: int, high: Reach, low: Reach, exact: bool = True) -> tuple[int, int, int]:
         """Walk the pieces downwards from x_hi; each is evaluated at its highest reachable total.
