@@ -42,8 +42,9 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
 
     Each decided coupon takes at least its own floor: a 满减 / percentage on the most item and
     order discount its scope can carry (of an order 满减 reaching beyond its lines, at most the
-    prorated share of its lines: ``t × (list - lo) / the order's least base + 1`` a line); a per-line coupon on the least its lines can keep (list -
-    hi, less at most ``t × (list - lo) / base + 1`` of each order option's share). The layer takes
+    prorated share of its lines: ``t × (list - lo) / the order's least base + 1`` a line); a per-line
+    coupon on the least its lines can keep (list - hi, less at most ``t × (list - lo) / base + 1`` of
+    each order option's share). The layer takes
     the biggest of them (a coupon clamped on a line finds the earlier ones took the rest of it), and
     also their sum less what can be clamped away. Each coupon is computed on the amounts at the start
     of the layer and takes, line by line, no more than the earlier ones left, so coupons clash where
@@ -55,7 +56,7 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
     Two per-line coupons on shared lines: only the bigger.
     """
     prof = scene.prof
-    floors: list[tuple[_Frame, int, int]] = []  # (frame, floor, least base; -1 for a per-line coupon)
+    floors: list[tuple[int, _Frame, int, int]] = []  # (index, frame, floor, least base; -1: a per-line coupon)
     for i, out, touching in scene.low_coupons:
         f = scene.decided[i]
         xc = x - out
@@ -71,7 +72,7 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
                 if order_base > 0:
                     taken = min(taken, (taken * held) // order_base + count)
             base -= taken
-        floors.append((f, merch_value(f.o, base) if base > 0 else 0, max(0, base)))
+        floors.append((i, f, merch_value(f.o, base) if base > 0 else 0, max(0, base)))
     kept_by: dict[int, list[int]] = {}
     for i, lines in scene.low_per_line:
         f = scene.decided[i]
@@ -86,28 +87,28 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
             kept.append(max(0, amount - prof.hi[j] - share))
         kept_by[i] = kept
         floor = sum(CALCULATORS[f.o.prep.kind](f.o.prep, kept, list(f.o.qtys))) - len(f.o.lines)
-        floors.append((f, max(0, floor), -1))
+        floors.append((i, f, max(0, floor), -1))
     if not floors:
         return 0
-    best = max(floor for _, floor, _ in floors)
+    best = max(floor for _, _, floor, _ in floors)
     clash = 0
     for i, _ in scene.low_per_line:
         d = scene.decided[i]
-        if any(base == -1 and c is not d and c.o.lineset & d.o.lineset for c, _, base in floors):
+        if any(base == -1 and c is not d and c.o.lineset & d.o.lineset for _, c, _, base in floors):
             return best  # two per-line coupons on shared lines
         for n, j in enumerate(d.o.lines):
             shares = 0
-            for c, _, base in floors:
+            for k, c, _, base in floors:
                 if c is d or j not in c.o.lineset:
                     continue
-                value = values[scene.decided.index(c)]
+                value = values[k]
                 shares += value if base <= 0 else (value * (d.o.amounts[n] - prof.lo[j])) // base + 1
             clash += max(0, shares - leaves(d.o, n, kept_by[i]))
-    found = max(best, sum(floor for _, floor, _ in floors) - clash)
+    found = max(best, sum(floor for _, _, floor, _ in floors) - clash)
     if room is not None and found <= room or found == best:
         return found  # within the room (see ``low``), or the biggest coupon alone, which holds anyway
-    clash += _shared_clash(scene, x, values, {scene.decided.index(f): base for f, _, base in floors})
-    return max(best, sum(floor for _, floor, _ in floors) - clash)
+    clash += _shared_clash(scene, x, values, {k: base for k, _, _, base in floors})
+    return max(best, sum(floor for _, _, floor, _ in floors) - clash)
 
 def _shared_clash(scene: Scene, x: int, values: list[int], bases: dict[int, int]) -> int:
     """Most the 满减 / percentage coupons sharing a line (no per-line coupon on it) can lose to the clamp.

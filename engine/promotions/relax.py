@@ -335,20 +335,21 @@ class Scene:
                 best = min(best, amount - taken)
         return best
 
-    def _per_line_at(self, f: _Frame, x: int) -> tuple[int, float]:
-        """A per-line coupon at total x: (upper bound, growth per cent of x falling inside the piece).
+    def _per_line_at(self, f: _Frame, x: int) -> tuple[int, float, int]:
+        """A per-line coupon just below total x: (upper bound, growth per cent of x falling, piece length).
 
         At total x its lines carry at least ``xo`` of item discount (x less what the lines outside can
         take): ``extra = xo - sum(lo)`` beyond their least. However that is spread, each line takes at
         least what the others cannot hold (``extra - sum of the other lines' hi - lo``), so each line
-        keeps at most list - (lo + that). At the top total every line is at hi; the coupon gets its
-        most only where the item total leaves its lines alone.
+        keeps at most list - (lo + that). That grows as x falls, so the bound holds for a piece of
+        ``step`` totals below x when taken at its bottom (x - step + 1); the piece is an eighth of the
+        lines' spare item discount, so that a scan walks down the coupon in a few pieces. At the top
+        total every line is at hi; the coupon gets its most only where the item total leaves its lines.
 
         If a decided order promotion whose item discount is exact at x covers the coupon's lines, its
         rate t / base at x is exact: each line keeps at most kept × (1 - t / base) + 1. Inside a piece
         t is fixed and the base grows by one per cent x falls, so the lines grow by at most
-        kept × t / base² per cent, and by one more per cent on each line that takes more than its lo
-        (``growth``); the calculators grow no faster than the amounts.
+        kept × t / base² per cent (``growth``); the calculators grow no faster than the amounts.
         """
         o = f.o
         rate = None
@@ -364,22 +365,24 @@ class Scene:
                     rate = (taken, base)
         xo = x - f.out
         extra = (f.hi if xo > f.hi else xo) - f.lo
-        if rate is None and extra <= 0:
-            return f.top, 0.0
-        low, high = self.prof.lo, self.prof.hi
         spare = f.hi - f.lo
+        step = BIG
+        if extra > 0:
+            step = min(extra, max(1, spare // 8))
+            extra -= step - 1  # at the bottom of the piece
+        elif rate is None:
+            return f.top, 0.0, step
+        low, high = self.prof.lo, self.prof.hi
         kept = []
         growth = 0.0
         for j, amount in zip(o.lines, o.amounts):
             must = extra - (spare - (high[j] - low[j]))  # what the other lines cannot hold
             left = amount - low[j] - (must if must > 0 else 0)
-            if must > 0:
-                growth += 1.0
             if rate is not None:
                 growth += left * rate[0] / (rate[1] * rate[1])
                 left = max(0, min(left, left - (left * rate[0]) // rate[1] + 1))
             kept.append(max(0, left))
-        return min(f.top, sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys))) + o.fixed), growth
+        return min(f.top, sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys))) + o.fixed), growth, step
 
     def _add_term(self, frames: list[_Frame]) -> None:
         """Constant options (their value cannot change over the node) are folded into constants."""
@@ -481,7 +484,9 @@ class Scene:
             acc.ship = acc.ship or hit
             return 0, 0, 0.0, 0, 0.0, hit
         if kind == "per_line":
-            v, s = self._per_line_at(f, x)
+            v, s, step = self._per_line_at(f, x)
+            if step < acc.delta:
+                acc.delta = step
             return v, 0, s, o.fixed, float(f.top), True
         v = merch_value(o, base)
         grow = base + 1 if f.sources else base  # the order share is floored: one cent of play

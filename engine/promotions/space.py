@@ -210,7 +210,19 @@ class Space:
         return status, choice
 
     def _top_reachable(self, scene: Scene, status: Status, choice: Choice) -> bool:
-        """Whether the items can give ``hi`` on every line at once (no two open items of one group raise a line)."""
+        """Whether the items can give ``hi`` on every line at once: no two open items of one group raise a
+        line, and every item in keeps a line when every open one is in too (else that is not a combination
+        of its own: an item in that gives nothing makes the one without it)."""
+        ins = scene.memo.get("ins")
+        if ins:
+            holders = set()
+            for entries in self.items.by_line:
+                for _, c in entries:  # best value first, ties to the better rank
+                    if status.get(c) != OUT:
+                        holders.add(c)
+                        break
+            if any(c not in holders for c in ins if c in self.items.values):
+                return False
         lo = scene.prof.lo
         for u in self.item_group_units:
             if u in choice:
