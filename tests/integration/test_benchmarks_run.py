@@ -22,10 +22,11 @@ def _run(script: str, *args: str) -> dict[str, Any]:
 
 
 def test_the_promotion_engine_benchmark_runs_and_branch_and_bound_equals_brute_force() -> None:
-    line = _run("promotions.py", "--carts", "4")
+    line = _run("promotions.py", "--carts", "4", "--other-seeds", "2", "--other-carts", "2")
     assert line["bench"] == "promotions.quote" and line["carts"] == 4
     assert line["brute_force"]["winner_mismatches"] == 0 and line["node_budget_hits"] == 0
     assert {"median", "p99"} <= line["quote_ms"].keys()
+    assert line["other_seeds"]["carts"] == 4 and line["other_seeds"]["node_budget_hits"] == 0
 
 
 def test_the_http_quote_benchmark_runs_with_the_api_as_mounted() -> None:
