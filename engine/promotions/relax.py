@@ -116,7 +116,9 @@ class Scene:
         orders = [self._frame(m, cache, ()) for m in decided if m.layer == "order" and m.kind == "threshold_off"]
         self.order_rates = [(f.o.lineset, (merch_value(f.o, f.o.full - f.hi), f.o.full - f.lo))
                             for f in orders if f.o.full - f.lo > 0]
-        exact = [(f.o, f.out, f.lo, f.hi) for f in orders if f.out == prof.x_lo - f.lo]
+        # an order 满减 whose item discount x tells exactly: nothing open outside its lines, or nothing
+        # open on them (then it is a constant)
+        exact = [(f.o, f.out, f.lo, f.hi) for f in orders if f.out == prof.x_lo - f.lo or f.lo == f.hi]
         self.low_orders = [(f.o, prof.x_lo - f.lo, f.lo, f.hi) for f in orders]
         self.decided = [self._frame(o, cache, exact) for o in decided]
         self.low_per_line = [
