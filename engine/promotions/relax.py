@@ -557,7 +557,15 @@ class Scene:
             if q.slope > 1:
                 bottom = low(left)
                 extra = math.ceil((q.slope - 1.0) * (xs - (xs if bottom is None else bottom)) + EPS)
-            merch = q.merch + q.rounding + extra
+            rounding = q.rounding
+            if rounding and q.slope < 1.0:
+                # The rounding play is for the totals below xs in the piece (at xs the value is exact);
+                # each cent lower loses 1 - slope, so it cannot count once the next reachable total
+                # lies far enough below.
+                below = high(xs - 1) if xs > left else None
+                if below is None or below < left or (1.0 - q.slope) * (xs - below) >= rounding + EPS:
+                    rounding = 0
+            merch = q.merch + rounding + extra
             found = min(merch, cap) + value + q.gift + (self.fee if q.ship else 0)
             if found > best:
                 best, where = found, xs
