@@ -22,8 +22,8 @@ def low(scene: Scene, x: int, values: list[int]) -> int:
     """The least later merchandise discount of any completion at total x (decided options only).
 
     The order layer takes at least its biggest member, the coupon layer at least its biggest
-    coupon; a member's in-scope item discount is at most ``x - (least item discount outside)``,
-    and a coupon's base is at most reduced by the whole of every order option touching it.
+    coupon (``coupon_floor``); a member's in-scope item discount is at most
+    ``x - (least item discount outside)``.
 
     Only ``x + low > cap`` is ever asked of it (does the margin guard refuse x), with the cap of some
     case of decided gifts given, which is at least ``scene.least_cap``: a value that keeps ``x + low``
@@ -44,9 +44,8 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
     order discount its scope can carry (of an order 满减 reaching beyond its lines, at most the
     prorated share of its lines: ``t × (list - lo) / the order's least base + 1`` a line); a per-line
     coupon on the least its lines can keep (list - hi, less at most ``t × (list - lo) / base + 1`` of
-    each order option's share). The layer takes
-    the biggest of them (a coupon clamped on a line finds the earlier ones took the rest of it), and
-    also their sum less what can be clamped away. Each coupon is computed on the amounts at the start
+    each order option's share). The layer takes the biggest of them (a coupon clamped on a line finds
+    the earlier ones took the rest of it), and also their sum less what can be clamped away. Each coupon is computed on the amounts at the start
     of the layer and takes, line by line, no more than the earlier ones left, so coupons clash where
     they share a line: on the lines of a per-line coupon by at most the other coupons' prorated
     shares there (each at most ``its value × (list - lo) / its least base + 1``) less what the
