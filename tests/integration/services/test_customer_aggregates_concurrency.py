@@ -13,7 +13,6 @@ are serialised there, so they check the bookkeeping, not the races).
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from storage.models import Customer
 from storage.settings import get_settings
 from services.commerce.pricing import DELIVERY_FEE
 from tests.fixtures.commerce_data import CATALOGUE, NOW, add_customers, seed_catalogue
+from tests.fixtures.threads import run_together
 
 
 class _Ci(BaseSettings):
@@ -68,24 +68,8 @@ def _orders(customer_id: int, n: int) -> list[Placed]:
 
 def _run_together(jobs: list[Callable[[], Any]]) -> list[dict[str, Any]]:
     """Run every job in its own thread, released at once; each result is ``{"ok": ...}`` or the Conflict code."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[dict[str, Any]] = [{} for _ in jobs]
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = {"ok": jobs[i]()}
-        except Conflict as exc:
-            results[i] = {"conflict": exc.code}
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            results[i] = {"crash": repr(exc)}
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
+    results = [{"conflict": o.code} if isinstance(o, Conflict) else {"crash": repr(o)} if isinstance(o, Exception)
+               else {"ok": o} for o in run_together(jobs)]
     assert [r for r in results if "crash" in r] == []
     return results
 

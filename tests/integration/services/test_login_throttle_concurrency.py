@@ -8,7 +8,6 @@ lose failures there. On SQLite the same tests run (writers are serialised; they 
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from storage.db import session_scope
 from storage.models import AuditLog
 from storage.repositories import login_throttles
 from storage.settings import get_settings
+from tests.fixtures.threads import run_together
 
 PASSWORD = "Correct-Horse-9"
 T0 = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -29,25 +29,8 @@ HERE = "192.0.2.10"
 
 
 def _run_together(jobs: list[Callable[[], Any]]) -> list[str]:
-    """Run every job in its own thread, released at once; each outcome is the exception's class name."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [""] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            jobs[i]()
-            outcomes[i] = "ok"
-        except Exception as exc:  # noqa: BLE001 - reported by the callers' assertions
-            outcomes[i] = type(exc).__name__
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return outcomes
+    """Run every job in its own thread, released at once; each outcome is "ok" or the exception's class name."""
+    return [type(o).__name__ if isinstance(o, Exception) else "ok" for o in run_together(jobs)]
 
 
 def _row(scope: str, key: str) -> login_throttles.ThrottleRecord | None:

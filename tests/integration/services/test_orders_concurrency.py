@@ -12,7 +12,6 @@ same test runs too (writers are serialised there, so it checks the bookkeeping, 
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -37,6 +36,7 @@ from tests.fixtures.commerce_data import (
     seed_catalogue,
     threshold,
 )
+from tests.fixtures.threads import run_together
 
 THREADS = 50
 CUSTOMERS = 40
@@ -70,23 +70,8 @@ def arena(db: Engine) -> list[int]:
 
 def _run_together(work: Callable[[int], dict[str, Any]]) -> list[dict[str, Any]]:
     """Run ``work(i)`` in THREADS threads released at once; returns their results in order."""
-    barrier = threading.Barrier(THREADS)
-    results: list[dict[str, Any]] = [{} for _ in range(THREADS)]
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            results[i] = {"crash": repr(exc)}
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not any(t.is_alive() for t in threads), "a checkout thread hung"
-    assert [r for r in results if "crash" in r] == []
+    results = run_together([lambda i=i: work(i) for i in range(THREADS)])
+    assert [repr(r) for r in results if isinstance(r, Exception)] == []
     return results
 
 
