@@ -87,6 +87,16 @@ class CouponTemplatesState(rx.State):
         self.form = {**self.form, key: value}
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != key}
 
+    def _refused(self, err: Exception, locale: str) -> None:
+        """A save the service refused: its reasons next to the fields (the form stays open)."""
+        self.saving = False
+        if isinstance(err, commerce.InvalidInput):
+            self.field_errors = tpl_view.template_errors(err.problems, locale)
+        elif isinstance(err, commerce.Conflict):
+            self.field_errors = tpl_view.conflict_errors(err, locale)
+        else:
+            self.field_errors = {"form": view.say("coupon.not_found", locale)}
+
     @rx.event
     def submit(self):
         """Save the form: a new template, or the changes to the one being edited."""
@@ -109,14 +119,8 @@ class CouponTemplatesState(rx.State):
             yield
             try:
                 await asyncio.to_thread(commerce.update_coupon_template, self.editing, change, actor=user.username)
-            except commerce.InvalidInput as err:
-                self.saving, self.field_errors = False, tpl_view.template_errors(err.problems, auth.locale)
-                return
-            except commerce.Conflict as err:
-                self.saving, self.field_errors = False, tpl_view.conflict_errors(err, auth.locale)
-                return
-            except commerce.NotFound:
-                self.saving, self.field_errors = False, {"form": view.say("coupon.not_found", auth.locale)}
+            except (commerce.InvalidInput, commerce.Conflict, commerce.NotFound) as err:
+                self._refused(err, auth.locale)
                 return
         self.saving, self.create_open = False, False
         yield rx.toast.success(view.say("coupon.updated", auth.locale).format(name=self.form["name"].strip()))
@@ -138,11 +142,8 @@ class CouponTemplatesState(rx.State):
         yield
         try:
             await asyncio.to_thread(commerce.create_coupon_template, payload, actor=user.username)
-        except commerce.InvalidInput as err:
-            self.saving, self.field_errors = False, tpl_view.template_errors(err.problems, auth.locale)
-            return
-        except commerce.Conflict as err:
-            self.saving, self.field_errors = False, tpl_view.conflict_errors(err, auth.locale)
+        except (commerce.InvalidInput, commerce.Conflict, commerce.NotFound) as err:
+            self._refused(err, auth.locale)
             return
         self.saving, self.create_open = False, False
         yield rx.toast.success(view.say("coupon.created", auth.locale).format(name=payload["name"]))
