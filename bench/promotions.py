@@ -19,6 +19,9 @@ does after startup with ``services.runtime.freeze_startup_heap``); ``full_gc_dur
 the full collections that still ran inside a timed quote and the longest of them (before the freeze
 each walked the whole heap, ~10 ms here and ~100 ms in the server, on whichever quote was running).
 
+``engine_build``: "mypyc" when the engine's compiled build was in use (``engine/promotions/_native.py``;
+``make setup`` builds it), else "python" and why; ``SHUYING_PURE_PYTHON=1`` measures the plain modules.
+
 ``other_seeds``: the same quotes on the catalogues and carts of seeds 1-16 (100 carts each), with
 their latency, node-budget hits and carts over 1,000 search nodes: the default seed is one draw of the
 mix, and the carts that run the search into its budget are rare enough to miss it.
@@ -41,7 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.promotions import quote  # noqa: E402
+from engine.promotions import BUILD, BUILD_NOTE, quote  # noqa: E402
 from engine.promotions.best import best, brute_force  # noqa: E402
 from engine.promotions.eligibility import condition_data, screen  # noqa: E402
 from engine.promotions.model import Cart, Context, Customer, Promotion  # noqa: E402
@@ -229,6 +232,7 @@ def run(carts: int, seed: int) -> dict[str, Any]:
     return {
         "bench": "promotions.quote", "carts": carts, "lines_per_cart": 30, "live_promotions": len(promos),
         "conditions": "on" if CONDITIONS else "off (engine.rules not available)",
+        "engine_build": BUILD if BUILD_NOTE is None else f"{BUILD} ({BUILD_NOTE})",
         "eligible_per_cart": {"median": statistics.median(eligible), "max": max(eligible)},
         "quote_ms": _ms(wall), "quote_cpu_ms": _ms(cpu), "full_gc_during_quotes": pauses.figures(),
         "search_nodes": {"median": statistics.median(nodes), "p99": sorted(nodes)[int(round(0.99 * (len(nodes) - 1)))],

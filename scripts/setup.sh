@@ -23,3 +23,6 @@ if [ ! -x .tools/bun/node_modules/.bin/bun ]; then
   npm i --no-save --no-audit --no-fund --silent --prefix .tools/bun bun@1.4.5
 fi
 mkdir -p var
+# the promotion engine compiled with mypyc when its sources changed (engine/promotions/_native.py);
+# if it cannot be compiled the engine runs as plain Python
+.venv/bin/python scripts/build_native.py

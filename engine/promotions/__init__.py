@@ -11,6 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from engine.promotions import _native
+
+# The compiled build of the search, when it was built from these very sources (``_native``); it must be
+# in place before the modules below are imported. BUILD: "mypyc" or "python"; BUILD_NOTE: why not mypyc.
+BUILD, BUILD_NOTE = _native.use(__path__)
+
 from engine.promotions.best import DEFAULT_MAX_NODES, Search, best, brute_force
 from engine.promotions.eligibility import condition_data, screen
 from engine.promotions.errors import Problem, PromotionError

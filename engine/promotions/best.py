@@ -100,6 +100,7 @@ def _without_twins(board: Board, pool: list[int]) -> list[int]:
     for c in sorted(pool, key=lambda c: board.candidates[c].rank):
         cand = board.candidates[c]
         group = cand.promotion.stacking.group
+        keys: list[tuple]
         if cand.layer == "item":
             values = tuple(sorted(board.item_values[c].items()))
             keys = [("item", values, None), ("item", values, group)]

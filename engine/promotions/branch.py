@@ -125,11 +125,11 @@ class Branch:
         space = self.space
         for u in space.later_units:
             if u not in choice:
-                unit = space.units[u].options
+                later_unit = space.units[u].options
                 # at the margin cap every option may reach the same saving, so the ranking decides: best-ranked first
-                options = sorted(unit, key=self.space.rank.__getitem__ if scene.capped else self._preference)
+                options = sorted(later_unit, key=self.space.rank.__getitem__ if scene.capped else self._preference)
                 return u, [c for c in [*options, None]
-                           if not self._pruned((-scene.flat(list(unit), c), -units), _swap(members, unit, c))]
+                           if not self._pruned((-scene.flat(list(later_unit), c), -units), _swap(members, later_unit, c))]
         test = DeadTest(scene, self.result.winner.key, units)  # type: ignore[attr-defined]
         losses = space.items.losses(status, scene.prof)
         forced: list[tuple[int, int | None]] = []
@@ -158,10 +158,12 @@ class Branch:
             elif top_loss > best[1]:
                 best = (u, top_loss, live, keys)
         if forced:
-            for u, c in forced:
-                kid_status, kid_choice = space.decide(u, c, status, choice)
-                status.clear(), status.update(kid_status)
-                choice.clear(), choice.update(kid_choice)
+            for u, pick in forced:
+                kid_status, kid_choice = space.decide(u, pick, status, choice)
+                status.clear()
+                status.update(kid_status)
+                choice.clear()
+                choice.update(kid_choice)
             return 0, None
         self._keys = best[3]
         return best[0], best[2]
@@ -219,7 +221,8 @@ class Branch:
             changed = False
             for g, live in enumerate(groups):
                 others = set(fixed) | {c for k, c in enumerate(picks) if k != g and c is not None}
-                best = (items.total(others | ({picks[g]} if picks[g] is not None else set())), picks[g])
+                pick = picks[g]
+                best = (items.total(others | ({pick} if pick is not None else set())), pick)
                 for c in [*sorted(live, key=self._preference), None]:
                     total = items.total(others | ({c} if c is not None else set()))
                     if total > best[0]:

@@ -44,7 +44,8 @@ class Prepared:
 def prepare(promotion: Promotion) -> Prepared:
     """Convert a promotion's Decimal params to integers once per quote."""
     p = promotion.params
-    cap = to_cents(p.max_off) if getattr(p, "max_off", None) is not None else None
+    raw = getattr(p, "max_off", None)
+    cap = to_cents(raw) if raw is not None else None
     if isinstance(p, ThresholdOffParams):
         tiers = tuple(sorted((to_cents(t.threshold), to_cents(t.off)) for t in p.tiers))
         return Prepared("threshold_off", tiers=tiers, repeat=p.repeat, max_off=cap)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from engine.promotions.errors import Problem, PromotionError
 from engine.promotions.model import Cart, Context, Customer, Promotion, Scope
@@ -25,7 +25,7 @@ class CartIndex:
     ``CartIndex.of(cart)`` shares one index (and its scopes' lines) between screening and the board.
     """
 
-    _last: tuple[Cart, CartIndex] | None = None
+    _last: ClassVar[tuple[Cart, CartIndex] | None] = None
 
     @classmethod
     def of(cls, cart: Cart) -> CartIndex:

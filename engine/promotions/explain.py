@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from engine.promotions._native import SOURCE_DIR
 from engine.promotions.best import Search
 from engine.promotions.calculators import discounted_units, next_threshold, reached
 from engine.promotions.eligibility import Ineligible
@@ -21,7 +21,7 @@ THRESHOLD_KINDS = ("threshold_off", "gift", "free_shipping")
 @cache
 def catalogue(locale: str) -> dict[str, str]:
     """The message templates of one locale (engine/promotions/locales/<locale>.json)."""
-    path = Path(__file__).with_name("locales") / f"{locale}.json"
+    path = SOURCE_DIR / "locales" / f"{locale}.json"  # next to the sources, also when this module is compiled
     return json.loads(path.read_text(encoding="utf-8"))
 
 

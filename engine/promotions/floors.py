@@ -77,13 +77,13 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
         f = scene.decided[i]
         kept = []
         for j, amount, orders in lines:
-            share = 0
+            part = 0
             for k, out, lo, hi in orders:
                 xm = x - out
                 xm = lo if xm < lo else (hi if xm > hi else xm)
                 base = scene.decided[k].o.full - xm
-                share += (values[k] * (amount - prof.lo[j])) // base + 2 if base > 0 else amount
-            kept.append(max(0, amount - prof.hi[j] - share))
+                part += (values[k] * (amount - prof.lo[j])) // base + 2 if base > 0 else amount
+            kept.append(max(0, amount - prof.hi[j] - part))
         kept_by[i] = kept
         floor = sum(CALCULATORS[f.o.prep.kind](f.o.prep, kept, list(f.o.qtys))) - len(f.o.lines)
         floors.append((i, f, max(0, floor), -1))

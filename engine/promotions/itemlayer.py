@@ -27,6 +27,7 @@ class Profile:
     x_lo: int
     x_hi: int
     holder: list[int]  # per line the item in that takes it (-1: none): the best value, ties to the better rank
+    held: dict[int, list[int]] | None = None  # the lines each item in holds (``_held``, memo)
 
 
 class ItemLayer:
@@ -118,8 +119,8 @@ class ItemLayer:
             options = self._cluster_cuts(items, lines, prof, groups, bit, window)
             if options is None:  # too many combinations: each line on its own (a superset)
                 for j in lines:
-                    cuts = self._line_cuts(j, status, prof, window)
-                    by_groups = {used: _spread_all(bits, cuts, mask) for used, bits in by_groups.items()}
+                    line_cuts = self._line_cuts(j, status, prof, window)
+                    by_groups = {used: _spread_all(bits, line_cuts, mask) for used, bits in by_groups.items()}
                 continue
             open_groups = later[pos + 1]
             grown: dict[int, int] = {}
@@ -291,13 +292,13 @@ class ItemLayer:
 
 def _held(prof: Profile) -> dict[int, list[int]]:
     """The lines each item in holds (memoised on the profile)."""
-    held = prof.__dict__.get("_held")
+    held = prof.held
     if held is None:
         held = {}
         for j, m in enumerate(prof.holder):
             if m >= 0:
                 held.setdefault(m, []).append(j)
-        prof.__dict__["_held"] = held
+        prof.held = held
     return held
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
@@ -110,7 +111,7 @@ class Scene:
         self.cap = margin.cap()
         self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
         self.beaten: dict[int, bool] = {}  # items that cannot be in at this node (``Space.beaten``), memo
-        self.memo: dict[str, object] = {}  # other per-node results of the search (``Space``)
+        self.memo: dict[str, Any] = {}  # other per-node results of the search (``Space``)
         self._points: dict[int, Point] = {}
         cache: dict[tuple[int, ...], tuple[int, int]] = {}
         orders = [self._frame(m, cache, ()) for m in decided if m.layer == "order" and m.kind == "threshold_off"]
@@ -515,16 +516,17 @@ class Scene:
 
     def _lines_at_top(self) -> dict[int, float]:
         """Each undecided option's majorant line at x_hi (memo)."""
-        found = self.memo.get("lines")
-        if found is None:
+        memo = self.memo.get("lines")
+        if memo is None:
             x = self.prof.x_hi
             acc = _Acc(0, 0.0)
-            found = {}
+            found: dict[int, float] = {}
             for frames in self.terms:
                 for f in frames:
                     found[f.o.c] = self._one_parts(f, x, acc)[4]
             self.memo["lines"] = found
-        return found  # type: ignore[return-value]
+            return found
+        return memo
 
     def majorant(self, x: int, p: Point | None = None) -> float:
         """No completion with item total <= x saves more than this."""

@@ -55,7 +55,7 @@ def minus(values: list[Any]) -> Number:
         return -nums[0]
     result = nums[0]
     for n in nums[1:]:
-        result -= n
+        result -= n  # type: ignore[operator]  # numbers() gives all Decimal or no Decimal
     return _checked(result)
 
 
