@@ -50,8 +50,10 @@ def build(out: Path) -> None:
         script.write_text(SETUP.format(out=str(target), tmp=str(work / "tmp"), group=_native.GROUP), encoding="utf-8")
         paths = [str(ROOT / "engine" / "promotions" / f"{m}.py") for m in _native.MODULES]
         env = {**os.environ, "MYPY_CACHE_DIR": str(work / "mypy-cache")}
-        subprocess.run([sys.executable, str(script), *paths], cwd=work, env=env, check=True,
-                       stdout=subprocess.DEVNULL if not os.environ.get("VERBOSE") else None)
+        done = subprocess.run([sys.executable, str(script), *paths], cwd=work, env=env, capture_output=True, text=True)
+        if done.returncode != 0:  # mypy's type errors come on stdout, the compiler's on stderr
+            errors = [ln for ln in (done.stdout + done.stderr).splitlines() if "error" in ln.lower()]
+            raise RuntimeError("mypyc failed:\n" + "\n".join(errors[-20:] or (done.stdout + done.stderr).splitlines()[-20:]))
         (target / _native.STAMP).write_text(json.dumps(fingerprint, indent=1), encoding="utf-8")
         problem = _native.problem(target)
         if problem is not None:
@@ -73,7 +75,7 @@ def main() -> int:
     started = time.monotonic()
     try:
         build(out)
-    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
+    except (RuntimeError, OSError) as exc:
         print(f"!!! the compiled build failed ({exc}); the promotion engine runs as plain Python", file=sys.stderr)
         return 1 if args.strict else 0
     print(f"    done in {time.monotonic() - started:.0f} s", flush=True)

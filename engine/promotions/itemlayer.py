@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 OPEN, IN, OUT = 0, 1, -1
 STATE_LIMIT = 2048  # distinct item states of one cluster enumerated exactly
+PREFIX_LIMIT = 256  # combinations of clusters kept for the next ``reachable`` (a few MB at most)
 
 
 @dataclass
@@ -43,6 +44,10 @@ class ItemLayer:
         for entries in self.by_line:
             entries.sort(key=lambda e: (-e[0], rank[e[1]]))
         self._cuts: dict[tuple, tuple[int, dict[int, frozenset[int]] | None]] = {}
+        self._part_ids: dict[tuple, int] = {}  # a cluster's (or line menu's) identity -> a small number
+        # the clusters' reductions combined so far, by (the parts combined, the groups later parts use):
+        # (window, per set of groups used the bitset); ``reachable`` resumes from the longest one it finds
+        self._prefixes: dict[tuple[int, ...], tuple[int, dict[int, int]]] = {}
 
     def profile(self, status: dict[int, int]) -> Profile:
         """``lo`` and ``hi`` per line for these decisions (items missing from ``status`` are open)."""
@@ -107,34 +112,59 @@ class ItemLayer:
         groups = groups or {}
         bit = {g: 1 << k for k, g in enumerate(sorted(set(groups.values())))}
         mask = (1 << (window + 1)) - 1
-        clusters = self._clusters(status, prof)
-        flags = [sum({bit[groups[c]] for c in items if c in groups}) for items, _ in clusters]
-        order = sorted(range(len(clusters)), key=lambda n: (flags[n] != 0, n))  # groupless clusters first
-        later = [0] * (len(order) + 1)  # groups still used by the clusters after each position
-        for pos in range(len(order) - 1, -1, -1):
-            later[pos] = later[pos + 1] | flags[order[pos]]
-        by_groups: dict[int, int] = {0: 1}
-        for pos, n in enumerate(order):
-            items, lines = clusters[n]
-            options = self._cluster_cuts(items, lines, prof, groups, bit, window)
+        rank = self.rank
+        # (its identity, the groups it uses, its reductions per set of groups used, its best-ranked item)
+        parts: list[tuple[int, int, dict[int, frozenset[int]], int]] = []
+        for items, lines in self._clusters(status, prof):
+            key, options = self._cluster_cuts(items, lines, prof, groups, bit, window)
             if options is None:  # too many combinations: each line on its own (a superset)
                 for j in lines:
-                    line_cuts = self._line_cuts(j, status, prof, window)
-                    by_groups = {used: _spread_all(bits, line_cuts, mask) for used, bits in by_groups.items()}
+                    menu = frozenset(self._line_cuts(j, status, prof, window))
+                    first = min((rank[c] for _, c in self.by_line[j] if status.get(c, OPEN) == OPEN), default=0)
+                    parts.append((self._part_id(("line", j, prof.hi[j], prof.lo[j], menu)), 0, {0: menu}, first))
                 continue
+            flag = sum({bit[groups[c]] for c in items if c in groups})
+            parts.append((self._part_id(key), flag, options, min(rank[c] for c in items)))
+        # Worst-ranked clusters first: a walk decides the best-ranked open items first, so the next call
+        # changes the last clusters and resumes from the combination of the others (``_prefixes``).
+        parts.sort(key=lambda e: -e[3])
+        later = [0] * (len(parts) + 1)  # groups still used by the clusters after each position
+        for pos in range(len(parts) - 1, -1, -1):
+            later[pos] = later[pos + 1] | parts[pos][1]
+        ids = [e[0] for e in parts]
+        by_groups: dict[int, int] = {0: 1}
+        start = 0
+        for k in range(len(parts), 0, -1):
+            found = self._prefixes.get((*ids[:k], later[k]))
+            if found is not None and found[0] >= window:
+                by_groups = found[1] if found[0] == window else {g: b & mask for g, b in found[1].items()}
+                start = k
+                break
+        if len(self._prefixes) > PREFIX_LIMIT:
+            self._prefixes.clear()
+        for pos in range(start, len(parts)):
+            options = parts[pos][2]
             open_groups = later[pos + 1]
             grown: dict[int, int] = {}
             for used, bits in by_groups.items():
                 for more, cuts in options.items():
                     if used & more:
                         continue
-                    key = (used | more) & open_groups  # a group no later cluster uses no longer matters
-                    grown[key] = grown.get(key, 0) | _spread_all(bits, cuts, mask)
+                    now = (used | more) & open_groups  # a group no later cluster uses no longer matters
+                    grown[now] = grown.get(now, 0) | _spread_all(bits, cuts, mask)
             by_groups = grown
+            self._prefixes[(*ids[:pos + 1], open_groups)] = (window, by_groups)
         total = 0
         for bits in by_groups.values():
             total |= bits
         return total
+
+    def _part_id(self, key: tuple) -> int:
+        """A small number for a cluster's identity (cheap to put in the keys of ``_prefixes``)."""
+        found = self._part_ids.get(key)
+        if found is None:
+            found = self._part_ids[key] = len(self._part_ids)
+        return found
 
     def _clusters(self, status: dict[int, int], prof: Profile) -> list[tuple[list[int], list[int]]]:
         """Open items that can raise some line above ``lo``, grouped by shared lines (the lines they raise or
@@ -181,7 +211,7 @@ class ItemLayer:
         return [(members[r], lines_of[r]) for r in members]
 
     def _cluster_cuts(self, items: list[int], lines: list[int], prof: Profile, groups: dict[int, str],
-                      bit: dict[str, int], window: int) -> dict[int, frozenset[int]] | None:
+                      bit: dict[str, int], window: int) -> tuple[tuple, dict[int, frozenset[int]] | None]:
         """Per set of groups used (a bitmask), every reduction <= ``window`` below the cluster's top that
         some subset of its items makes while every item in keeps a line (None: too many states).
 
@@ -201,8 +231,8 @@ class ItemLayer:
         found = self._cuts.get(key)
         if found is not None and found[0] >= window:
             if found[1] is None:
-                return None
-            return {m: frozenset(r for r in cuts if r <= window) for m, cuts in found[1].items()}
+                return key, None
+            return key, {m: frozenset(r for r in cuts if r <= window) for m, cuts in found[1].items()}
         where = {j: i for i, j in enumerate(order)}
         top = sum(prof.hi[j] for j in order)
         gains = {c: sum(max(0, v - prof.lo[j]) for j, v in self.values[c].items() if j in where) for c in items}
@@ -240,13 +270,13 @@ class ItemLayer:
             states = grown
             if len(states) > STATE_LIMIT:
                 self._cuts[key] = (window, None)
-                return None
+                return key, None
         result: dict[int, set[int]] = {}
         for (_, used, _), total in states.items():
             result.setdefault(used, set()).add(top - total)
         frozen = {m: frozenset(cuts) for m, cuts in result.items()}
         self._cuts[key] = (window, frozen)
-        return frozen
+        return key, frozen
 
     @staticmethod
     def _guards(order: list[int], prof: Profile) -> tuple[tuple[int, ...], ...]:
