@@ -11,6 +11,7 @@ total ``sum(hi) - r`` can be made.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ class ItemLayer:
                 self.by_line[j].append((v, c))
         for entries in self.by_line:
             entries.sort(key=lambda e: (-e[0], rank[e[1]]))
-        self._cuts: dict[tuple, tuple[int, dict[int, frozenset[int]] | None]] = {}
+        self._cuts: dict[tuple, tuple[int, dict[int, tuple[int, ...]] | None]] = {}
         self._part_ids: dict[tuple, int] = {}  # a cluster's (or line menu's) identity -> a small number
         # the clusters' reductions combined so far, by (the parts combined, the groups later parts use):
         # (window, per set of groups used the bitset); ``reachable`` resumes from the longest one it finds
@@ -114,12 +115,12 @@ class ItemLayer:
         mask = (1 << (window + 1)) - 1
         rank = self.rank
         # (its identity, the groups it uses, its reductions per set of groups used, its best-ranked item)
-        parts: list[tuple[int, int, dict[int, frozenset[int]], int]] = []
+        parts: list[tuple[int, int, dict[int, tuple[int, ...]], int]] = []
         for items, lines in self._clusters(status, prof):
             key, options = self._cluster_cuts(items, lines, prof, groups, bit, window)
             if options is None:  # too many combinations: each line on its own (a superset)
                 for j in lines:
-                    menu = frozenset(self._line_cuts(j, status, prof, window))
+                    menu = tuple(sorted(self._line_cuts(j, status, prof, window)))
                     first = min((rank[c] for _, c in self.by_line[j] if status.get(c, OPEN) == OPEN), default=0)
                     parts.append((self._part_id(("line", j, prof.hi[j], prof.lo[j], menu)), 0, {0: menu}, first))
                 continue
@@ -211,7 +212,7 @@ class ItemLayer:
         return [(members[r], lines_of[r]) for r in members]
 
     def _cluster_cuts(self, items: list[int], lines: list[int], prof: Profile, groups: dict[int, str],
-                      bit: dict[str, int], window: int) -> tuple[tuple, dict[int, frozenset[int]] | None]:
+                      bit: dict[str, int], window: int) -> tuple[tuple, dict[int, tuple[int, ...]] | None]:
         """Per set of groups used (a bitmask), every reduction <= ``window`` below the cluster's top that
         some subset of its items makes while every item in keeps a line (None: too many states).
 
@@ -220,19 +221,25 @@ class ItemLayer:
         is the same state (or a worse one). An item in whose held lines are all taken gives nothing:
         that combination is the one without it, searched elsewhere, so such states are dropped
         (``_guards``). States that cannot come within the window even if every remaining item raised
-        them fully are dropped. Cached (sibling nodes share most clusters) for the widest window asked.
+        them fully are dropped. Cached (sibling nodes share most clusters) for the widest window asked,
+        the reductions sorted (a narrower window takes a prefix).
         """
         order = sorted(lines)
-        start = tuple(prof.lo[j] for j in order)
+        lo = prof.lo
+        start = tuple([lo[j] for j in order])
         guards = self._guards(order, prof)
+        holders: tuple[int, ...] = ()
         guarded = {k for held in guards for k in held}
-        holders = tuple(prof.holder[j] if k in guarded else -1 for k, j in enumerate(order))
+        if guarded:
+            holders = tuple([prof.holder[j] if k in guarded else -1 for k, j in enumerate(order)])
         key = (tuple(sorted(items)), start, tuple(order), guards, holders)
         found = self._cuts.get(key)
         if found is not None and found[0] >= window:
             if found[1] is None:
                 return key, None
-            return key, {m: frozenset(r for r in cuts if r <= window) for m, cuts in found[1].items()}
+            if found[0] == window:
+                return key, found[1]
+            return key, {m: cuts[:bisect_right(cuts, window)] for m, cuts in found[1].items()}
         where = {j: i for i, j in enumerate(order)}
         top = sum(prof.hi[j] for j in order)
         gains = {c: sum(max(0, v - prof.lo[j]) for j, v in self.values[c].items() if j in where) for c in items}
@@ -274,7 +281,7 @@ class ItemLayer:
         result: dict[int, set[int]] = {}
         for (_, used, _), total in states.items():
             result.setdefault(used, set()).add(top - total)
-        frozen = {m: frozenset(cuts) for m, cuts in result.items()}
+        frozen = {m: tuple(sorted(cuts)) for m, cuts in result.items()}
         self._cuts[key] = (window, frozen)
         return key, frozen
 
@@ -282,9 +289,19 @@ class ItemLayer:
     def _guards(order: list[int], prof: Profile) -> tuple[tuple[int, ...], ...]:
         """For each item in whose held lines all lie among ``order`` (a cluster's lines), the positions of
         those lines: a state that takes all of them leaves the item idle (it gives nothing)."""
+        holder = prof.holder
+        ins = {holder[j] for j in order if holder[j] >= 0}  # only an item holding one of these lines can count
+        if not ins:
+            return ()
         where = {j: k for k, j in enumerate(order)}
-        return tuple(sorted(tuple(where[j] for j in held) for held in _held(prof).values()
-                            if all(j in where for j in held)))
+        held_by = _held(prof)
+        found = []
+        for m in ins:
+            held = held_by[m]
+            if all(j in where for j in held):
+                found.append(tuple([where[j] for j in held]))
+        found.sort()
+        return tuple(found)
 
     def losses(self, status: dict[int, int], prof: Profile) -> dict[int, int]:
         """For each open item, how much ``sum(hi)`` drops if it alone is decided out."""
