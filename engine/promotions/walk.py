@@ -20,6 +20,7 @@ from engine.promotions.space import Choice, Space, Status
 from engine.promotions.stacking import evaluate
 
 WALK_NODES = 100
+TRUST = 2  # levels of branches taken without a check of their own below a checked node (``_step``)
 
 
 class Exhausted(Exception):
@@ -57,7 +58,8 @@ class Walk:
         if self.left < 0:
             raise Exhausted
 
-    def _step(self, order: list[int], k: int, status: Status, choice: Choice, out: frozenset[int]) -> bool:
+    def _step(self, order: list[int], k: int, status: Status, choice: Choice, out: frozenset[int],
+              trust: int = 0) -> bool:
         """Decide order[k:]; True once the walk is settled: the first combination in rank order that reaches
         the target is found, or the incumbent ranks above everything left (later branches rank lower still).
         A branch that cannot reach the target settles nothing: the walk goes on with the next one."""
@@ -71,7 +73,8 @@ class Walk:
         c = order[k]
         u = space.unit_of[c]
         kid_status, kid_choice = space.decide(u, c, status, choice)
-        if self._reaches(kid_status, kid_choice, out, c) and self._step(order, k + 1, kid_status, kid_choice, out):
+        can_in = self._reaches(kid_status, kid_choice, out, c)
+        if can_in and self._step(order, k + 1, kid_status, kid_choice, out, TRUST):
             return True
         status = dict(status)
         if c in space.items.values:
@@ -79,7 +82,12 @@ class Walk:
         out = out | {c}
         if all(m in out for m in space.units[u].options):
             choice = {**choice, u: None}
-        return self._reaches(status, choice, out, None) and self._step(order, k + 1, status, choice, out)
+        if not can_in and trust > 0:
+            # A check found that this node may reach the target, and with c in nothing can: the completions
+            # that may are those without c, so that branch needs no check of its own (a check only prunes:
+            # an unneeded branch costs nodes, never a combination). Its own children are checked.
+            return self._step(order, k + 1, status, choice, out, trust - 1)
+        return self._reaches(status, choice, out, None) and self._step(order, k + 1, status, choice, out, TRUST)
 
     def _hopeful(self, order: list[int], k: int, choice: Choice, out: frozenset[int]) -> bool:
         """Whether the best combination still possible here (every remaining one in) ranks above the incumbent."""
