@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable
 
 from engine.promotions.itemlayer import OUT
-from engine.promotions.relax import EPS, Scene
+from engine.promotions.relax import EPS, NEAR, Scene
 from engine.promotions.space import Choice, Space, Status
 from engine.promotions.stacking import evaluate
 from engine.promotions.walk import Walk
@@ -94,8 +94,17 @@ class Branch:
             if scene.capped and self.walks and all(v in choice for v in space.later_units) and not walked:
                 if Walk(space, self, (bound, units)).run(status, choice):
                     return  # ties at the margin cap, settled in rank order
-                # The walk ran dry: the node is searched as usual, but after every other node, when the
-                # incumbent is as good as it gets (often at the cap, so that only the ranking is left).
+                # The walk ran dry: the relaxation promised a saving no completion makes (the continuous
+                # bound is cents high). Bounded with the reachable totals it is usually exact, and the
+                # combination making the item total where it is reached is then the node's best: priced
+                # now, it lets the rest of the search prune. The node itself is searched as usual, but
+                # after every other node, when the incumbent is as good as it gets (often at the cap, so
+                # that only the ranking is left).
+                if scene.approximate:
+                    bound, where = self._precise(scene, status, choice, bound)
+                self._certify(scene, status, choice, where)
+                if self._pruned((-bound, -units), members):
+                    return
                 self.put_off.append((status, choice))
                 return
             best_value = self.result.winner.key[:2]  # type: ignore[attr-defined]
@@ -188,6 +197,27 @@ class Branch:
             if not self._pruned(keys[c], _swap(members, unit.options, c)):
                 live.append(c)
         return live, top_loss
+
+    def _precise(self, scene: Scene, status: Status, choice: Choice, bound: int) -> tuple[int, int]:
+        """The node's bound with the reachable totals. Asked first only down to ``NEAR`` below the
+        continuous bound (the scan, and the reachable totals' window, stop there): the exact value
+        usually lies within cents of it. Below that, down to the incumbent."""
+        space = self.space
+        incumbent = self.result.winner.saving  # type: ignore[attr-defined]
+        floor = max(incumbent, bound - NEAR)
+        found = space.bound(scene, status, choice, floor, precise=True)
+        if found[0] < floor and floor > incumbent:
+            found = space.bound(scene, status, choice, incumbent, precise=True)
+        return found
+
+    def _certify(self, scene: Scene, status: Status, choice: Choice, where: int) -> None:
+        """Price the combination that makes the item total where the node's bound is reached (when the
+        relaxation is exact there, it is the node's best)."""
+        space = self.space
+        reduction = scene.prof.x_hi - where
+        items = space.items.witness(status, scene.prof, reduction, space.item_groups, reduction)
+        if items is not None:
+            self.result.consider(evaluate(space.board, (*space.leaf(choice), *items)))  # type: ignore[attr-defined]
 
     def _greedy(self, status: Status, choice: Choice, scene: Scene, cut: int) -> None:
         """Price good completions for an early incumbent: every open item in (in a group the member that

@@ -110,28 +110,8 @@ class ItemLayer:
         held = set(prof.holder)
         if any(s == IN and c in self.values and c not in held for c, s in status.items()):
             return 0  # an item in already gives nothing: no completion counts here (see ``_guards``)
-        groups = groups or {}
-        bit = {g: 1 << k for k, g in enumerate(sorted(set(groups.values())))}
         mask = (1 << (window + 1)) - 1
-        rank = self.rank
-        # (its identity, the groups it uses, its reductions per set of groups used, its best-ranked item)
-        parts: list[tuple[int, int, dict[int, tuple[int, ...]], int]] = []
-        for items, lines in self._clusters(status, prof):
-            key, options = self._cluster_cuts(items, lines, prof, groups, bit, window)
-            if options is None:  # too many combinations: each line on its own (a superset)
-                for j in lines:
-                    menu = tuple(sorted(self._line_cuts(j, status, prof, window)))
-                    first = min((rank[c] for _, c in self.by_line[j] if status.get(c, OPEN) == OPEN), default=0)
-                    parts.append((self._part_id(("line", j, prof.hi[j], prof.lo[j], menu)), 0, {0: menu}, first))
-                continue
-            flag = sum({bit[groups[c]] for c in items if c in groups})
-            parts.append((self._part_id(key), flag, options, min(rank[c] for c in items)))
-        # Worst-ranked clusters first: a walk decides the best-ranked open items first, so the next call
-        # changes the last clusters and resumes from the combination of the others (``_prefixes``).
-        parts.sort(key=lambda e: -e[3])
-        later = [0] * (len(parts) + 1)  # groups still used by the clusters after each position
-        for pos in range(len(parts) - 1, -1, -1):
-            later[pos] = later[pos + 1] | parts[pos][1]
+        parts, later = self._parts(status, prof, window, groups or {})
         ids = [e[0] for e in parts]
         by_groups: dict[int, int] = {0: 1}
         start = 0
@@ -159,6 +139,106 @@ class ItemLayer:
         for bits in by_groups.values():
             total |= bits
         return total
+
+    def _parts(self, status: dict[int, int], prof: Profile, window: int, groups: dict[int, str]
+               ) -> tuple[list[tuple[int, int, dict[int, tuple[int, ...]], int, list[int], list[int]]], list[int]]:
+        """The clusters in the order ``reachable`` combines them: (identity, groups used, reductions per set
+        of groups used, best rank, items, lines — both empty for a line's menu), and per position the
+        groups the parts after it use."""
+        bit = self._group_bits(groups)
+        rank = self.rank
+        parts: list[tuple[int, int, dict[int, tuple[int, ...]], int, list[int], list[int]]] = []
+        for items, lines in self._clusters(status, prof):
+            key, options = self._cluster_cuts(items, lines, prof, groups, bit, window)
+            if options is None:  # too many combinations: each line on its own (a superset)
+                for j in lines:
+                    menu = tuple(sorted(self._line_cuts(j, status, prof, window)))
+                    first = min((rank[c] for _, c in self.by_line[j] if status.get(c, OPEN) == OPEN), default=0)
+                    parts.append((self._part_id(("line", j, prof.hi[j], prof.lo[j], menu)), 0, {0: menu}, first, [], []))
+                continue
+            flag = sum({bit[groups[c]] for c in items if c in groups})
+            parts.append((self._part_id(key), flag, options, min(rank[c] for c in items), items, lines))
+        # Worst-ranked clusters first: a walk decides the best-ranked open items first, so the next call
+        # changes the last clusters and resumes from the combination of the others (``_prefixes``).
+        parts.sort(key=lambda e: -e[3])
+        later = [0] * (len(parts) + 1)  # groups still used by the clusters after each position
+        for pos in range(len(parts) - 1, -1, -1):
+            later[pos] = later[pos + 1] | parts[pos][1]
+        return parts, later
+
+    @staticmethod
+    def _group_bits(groups: dict[int, str]) -> dict[str, int]:
+        """A bit per stacking group of the items."""
+        return {g: 1 << k for k, g in enumerate(sorted(set(groups.values())))}
+
+    def witness(self, status: dict[int, int], prof: Profile, window: int, groups: dict[int, str] | None,
+                reduction: int) -> list[int] | None:
+        """Open items whose addition makes the item total ``x_hi - reduction``, every item in keeping a line
+        and at most one item per group (a completion ``reachable`` counts); None if it counts none, or
+        only through a line's menu (a superset)."""
+        groups = groups or {}
+        if reduction < 0 or reduction > window:
+            return None
+        held = set(prof.holder)
+        if any(s == IN and c in self.values and c not in held for c, s in status.items()):
+            return None
+        mask = (1 << (window + 1)) - 1
+        parts, later = self._parts(status, prof, window, groups)
+        stages: list[dict[int, int]] = [{0: 1}]
+        for pos, part in enumerate(parts):
+            grown: dict[int, int] = {}
+            for used, bits in stages[-1].items():
+                for more, cuts in part[2].items():
+                    if not used & more:
+                        now = (used | more) & later[pos + 1]
+                        grown[now] = grown.get(now, 0) | _spread_all(bits, cuts, mask)
+            stages.append(grown)
+        keys = [k for k, bits in stages[-1].items() if bits >> reduction & 1]
+        if not keys:
+            return None
+        want, left = keys[0], reduction
+        chosen: list[tuple[int, int, int]] = []  # (position, groups used, reduction) per part
+        for pos in range(len(parts) - 1, -1, -1):
+            step = self._step_back(stages[pos], parts[pos][2], later[pos + 1], want, left)
+            if step is None:
+                return None
+            used, more, cut = step
+            chosen.append((pos, more, cut))
+            want, left = used, left - cut
+        bit = self._group_bits(groups)
+        found: list[int] = []
+        for pos, more, cut in chosen:
+            _, _, _, _, items, lines = parts[pos]
+            if not items:  # a line's menu counts totals no combination may make
+                return None
+            order = sorted(lines)
+            guards = self._guards(order, prof)
+            guarded = {k for held_lines in guards for k in held_lines}
+            holders = tuple([prof.holder[j] if k in guarded else -1 for k, j in enumerate(order)]) if guarded else ()
+            start = tuple([prof.lo[j] for j in order])
+            enumerated = self._enumerate(items, order, start, guards, holders, prof, groups, bit, window, True)
+            if enumerated is None:
+                return None
+            pick = enumerated[2].get((more, cut))
+            if pick is None:
+                return None
+            found += pick
+        return found
+
+    @staticmethod
+    def _step_back(before: dict[int, int], options: dict[int, tuple[int, ...]], open_groups: int, want: int,
+                   left: int) -> tuple[int, int, int] | None:
+        """A way a part's reductions lead from a combination before it to ``left`` under groups ``want``."""
+        for used, bits in before.items():
+            for more, cuts in options.items():
+                if used & more or (used | more) & open_groups != want:
+                    continue
+                for cut in cuts:
+                    if cut > left:
+                        break
+                    if bits >> (left - cut) & 1:
+                        return used, more, cut
+        return None
 
     def _part_id(self, key: tuple) -> int:
         """A small number for a cluster's identity (cheap to put in the keys of ``_prefixes``)."""
@@ -240,6 +320,26 @@ class ItemLayer:
             if found[0] == window:
                 return key, found[1]
             return key, {m: cuts[:bisect_right(cuts, window)] for m, cuts in found[1].items()}
+        enumerated = self._enumerate(items, order, start, guards, holders, prof, groups, bit, window)
+        if enumerated is None:
+            self._cuts[key] = (window, None)
+            return key, None
+        top, states, _ = enumerated
+        result: dict[int, set[int]] = {}
+        for (_, used, _), total in states.items():
+            result.setdefault(used, set()).add(top - total)
+        frozen = {m: tuple(sorted(cuts)) for m, cuts in result.items()}
+        self._cuts[key] = (window, frozen)
+        return key, frozen
+
+    def _enumerate(self, items: list[int], order: list[int], start: tuple[int, ...], guards: tuple[tuple[int, ...], ...],
+                   holders: tuple[int, ...], prof: Profile, groups: dict[int, str], bit: dict[str, int], window: int,
+                   track: bool = False
+                   ) -> tuple[int, dict[tuple[tuple[int, ...], int, int], int], dict[tuple[int, int], list[int]]] | None:
+        """(the cluster's top, its states — per-line values, groups used, lines taken on rank — with their
+        totals, and picks); None past ``STATE_LIMIT``. ``track``: picks gives, per (groups used, reduction),
+        the items of a state that makes it (for ``witness``); else it is empty."""
+        guarded = {k for held in guards for k in held}
         where = {j: i for i, j in enumerate(order)}
         top = sum(prof.hi[j] for j in order)
         gains = {c: sum(max(0, v - prof.lo[j]) for j, v in self.values[c].items() if j in where) for c in items}
@@ -249,17 +349,22 @@ class ItemLayer:
             rest[i] = rest[i + 1] + gains[ordered[i]]
         rank = self.rank
         states: dict[tuple[tuple[int, ...], int, int], int] = {(start, 0, 0): sum(start)}
+        who: dict[tuple[tuple[int, ...], int, int], int] = {(start, 0, 0): 0}  # bitmask over ``ordered``
         for i, c in enumerate(ordered):
             moves = [(where[j], v) for j, v in self.values[c].items() if j in where]
             ties = [k for k, v in moves if k in guarded and v == start[k] and rank[c] < rank[holders[k]]]
             flag = bit[groups[c]] if c in groups else 0
             grown: dict[tuple[tuple[int, ...], int, int], int] = {}
+            whose: dict[tuple[tuple[int, ...], int, int], int] = {}
             reach = top - window - rest[i + 1]  # a state must end at a total >= top - window
             for (values, used, taken), total in states.items():
                 if total >= reach:
                     grown[(values, used, taken)] = total
+                    if track:
+                        whose[(values, used, taken)] = who[(values, used, taken)]
                 if used & flag:
                     continue
+                old = taken
                 raised = total
                 for k, v in moves:
                     if v > values[k]:
@@ -273,17 +378,22 @@ class ItemLayer:
                 for k in ties:
                     taken |= 1 << k
                 if all(any(after[k] == start[k] and not taken >> k & 1 for k in held) for held in guards):
-                    grown[(tuple(after), used | flag, taken)] = raised
+                    state = (tuple(after), used | flag, taken)
+                    if not track:
+                        grown[state] = raised
+                    elif state not in grown:
+                        grown[state] = raised
+                        whose[state] = who[(values, used, old)] | (1 << i)
             states = grown
+            if track:
+                who = whose
             if len(states) > STATE_LIMIT:
-                self._cuts[key] = (window, None)
-                return key, None
-        result: dict[int, set[int]] = {}
-        for (_, used, _), total in states.items():
-            result.setdefault(used, set()).add(top - total)
-        frozen = {m: tuple(sorted(cuts)) for m, cuts in result.items()}
-        self._cuts[key] = (window, frozen)
-        return key, frozen
+                return None
+        picks: dict[tuple[int, int], list[int]] = {}
+        if track:
+            for state, total in states.items():
+                picks.setdefault((state[1], top - total), [c for k, c in enumerate(ordered) if who[state] >> k & 1])
+        return top, states, picks
 
     @staticmethod
     def _guards(order: list[int], prof: Profile) -> tuple[tuple[int, ...], ...]:

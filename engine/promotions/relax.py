@@ -110,6 +110,7 @@ class Scene:
         self._order_shares: list[tuple[Option, int, int]] | None = None  # (order option, most taken, least base)
         self.cap = margin.cap()
         self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
+        self.approximate = False  # the last bound skipped the reachable totals (``bound``)
         self.beaten: dict[int, bool] = {}  # items that cannot be in at this node (``Space.beaten``), memo
         self.memo: dict[str, Any] = {}  # other per-node results of the search (``Space``)
         self._points: dict[int, Point] = {}
@@ -583,18 +584,23 @@ class Scene:
         return [(value + sum(v for v, _ in sub), cost + sum(c for _, c in sub))
                 for k in range(len(p.maybe) + 1) for sub in combinations(p.maybe, k)]
 
-    def bound(self, floor: int, bits_for: Callable[[int], int] | None, top_reachable: bool = False) -> tuple[int, int]:
+    def bound(self, floor: int, bits_for: Callable[[int], int] | None, top_reachable: bool = False,
+              precise: bool = False) -> tuple[int, int]:
         """(bound, the total X where it is reached): the most any completion saves, exactly when >= floor.
 
         ``floor``: below it the caller prunes anyway, so the scan may stop with any value < floor.
         ``bits_for(window)``: the reachable-totals bitset; None scans every total as reachable.
         ``top_reachable``: x_hi itself is reachable, so a best found there needs no bitset.
+        ``precise``: use the reachable totals however far above the floor the continuous bound lies
+        (else only within ``NEAR`` of it; ``approximate`` tells afterwards whether they were skipped).
         """
         prof = self.prof
+        self.approximate = False
         best, where, depth = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo), bits_for is None)
         if best < floor or bits_for is None or prof.x_hi == prof.x_lo or (top_reachable and where == prof.x_hi):
             return best, where
-        if best - floor > NEAR:  # the reachable totals only close small gaps: not worth it this far above
+        if best - floor > NEAR and not precise:  # the reachable totals only close small gaps: not worth it this far above
+            self.approximate = True
             return best, where
         # Below the window every total counts as reachable (still a relaxation), so the window only
         # buys precision: the depth the continuous scan needed is where the precision matters — unless

@@ -95,10 +95,11 @@ class Space:
         scene.memo["outs"] = {c for c, s in status.items() if s == OUT}
         return scene
 
-    def bound(self, scene: Scene, status: Status, choice: Choice, floor: int) -> tuple[int, int]:
-        """(most any completion saves — exactly when >= floor, the item total where reached)."""
+    def bound(self, scene: Scene, status: Status, choice: Choice, floor: int, precise: bool = False) -> tuple[int, int]:
+        """(most any completion saves — exactly when >= floor, the item total where reached); ``precise``:
+        with the reachable totals even far above the floor (``Scene.bound``)."""
         return scene.bound(floor, lambda w: self.items.reachable(status, scene.prof, w, self.item_groups),
-                           self._top_reachable(scene, status, choice))
+                           self._top_reachable(scene, status, choice), precise)
 
     def units_bound(self, scene: Scene, choice: Choice, out: Iterable[int] = ()) -> int:
         """Most gift units any completion of the node can have."""

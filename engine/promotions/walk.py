@@ -85,7 +85,7 @@ class Walk:
         if not can_in and trust > 0:
             # A check found that this node may reach the target, and with c in nothing can: the completions
             # that may are those without c, so that branch needs no check of its own (a check only prunes:
-            # an unneeded branch costs nodes, never a combination). Its own children are checked.
+            # an unneeded branch costs nodes, never a combination). At most ``TRUST`` levels in a row go unchecked.
             return self._step(order, k + 1, status, choice, out, trust - 1)
         return self._reaches(status, choice, out, None) and self._step(order, k + 1, status, choice, out, TRUST)
 

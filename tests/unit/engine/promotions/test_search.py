@@ -78,6 +78,44 @@ def test_reachable_item_totals_are_exactly_the_totals_of_item_subsets_where_ever
     assert {rr for rr in range(window + 1) if bits >> rr & 1} == totals
 
 
+@seed(31)
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=8))
+def test_every_reachable_total_has_a_witness_that_makes_it(rng_seed: int, count: int) -> None:
+    r = random.Random(rng_seed)
+    lines = [line(f"S{j}", str(r.randint(20, 200)), r.randint(1, 3), category=r.choice("xy")) for j in range(4)]
+    board = _board(lines, _item_promos(r, count))
+    items = [c for c, cand in enumerate(board.candidates) if board.item_values.get(c)]
+    space = Space(board, {c: evaluate(board, (c,)) for c in range(len(board.candidates))}, items)
+    status = {c: r.choice([IN, OUT, 0, 0]) for c in items}
+    groups = space.item_groups
+    for g in set(groups.values()):  # as the search decides: a group with a member in has the rest out
+        members = [c for c in items if groups.get(c) == g]
+        chosen = [c for c in members if status[c] == IN][:1]
+        for c in members:
+            status[c] = (IN if c in chosen else OUT) if chosen else status[c]
+    prof = space.items.profile(status)
+    window = prof.x_hi - prof.x_lo + 1
+    bits = space.items.reachable(status, prof, window, groups)
+    ins = [c for c in items if status[c] == IN]
+    made = [rr for rr in range(window + 1) if bits >> rr & 1]
+    missed = [rr for rr in range(window + 1) if not bits >> rr & 1]
+    for reduction in r.sample(made, min(len(made), 30)) + r.sample(missed, min(len(missed), 10)):
+        found = space.items.witness(status, prof, window, groups, reduction)
+        if not bits >> reduction & 1:
+            assert found is None
+            continue
+        assert found is not None and all(status[c] == 0 for c in found)
+        picked = ins + found
+        used = [groups[c] for c in picked if c in groups]
+        assert len(used) == len(set(used))
+        per_line = [max((space.items.values[c].get(j, 0) for c in picked), default=0) for j in range(4)]
+        assert prof.x_hi - sum(per_line) == reduction
+        takers = {min((c for c in picked if space.items.values[c].get(j, 0) == v), key=space.rank.__getitem__)
+                  for j, v in enumerate(per_line) if v}
+        assert all(c in takers for c in ins)  # every item in still gives something
+
+
 def _later_mix(r: random.Random, i: int) -> dict:
     """Promotions of every layer with thresholds near the cart total (steps that fight item deals)."""
     kind = r.choice(["every", "ladder", "coupon", "coupon_pct", "coupon_b2g1", "gift", "ship", "item", "item"])
