@@ -92,16 +92,20 @@ class Branch:
                 self._greedy(status, choice, scene, scene.prof.x_hi - where)
                 entry = False
             if scene.capped and self.walks and all(v in choice for v in space.later_units) and not walked:
-                if Walk(space, self, (bound, units)).run(status, choice):
-                    return  # ties at the margin cap, settled in rank order
-                # The walk ran dry: the relaxation promised a saving no completion makes (the continuous
-                # bound is cents high). Bounded with the reachable totals it is usually exact, and the
-                # combination making the item total where it is reached is then the node's best: priced
-                # now, it lets the rest of the search prune. The node itself is searched as usual, but
-                # after every other node, when the incumbent is as good as it gets (often at the cap, so
-                # that only the ranking is left).
+                walk = True
                 if scene.approximate:
-                    bound, where = self._precise(scene, status, choice, bound)
+                    # Taken without the reachable totals (far above the incumbent), the bound may be cents
+                    # high: a target no completion makes, which a walk would chase in vain. With them it
+                    # is usually exact; if it comes out lower, the node is not walked but put off below.
+                    tight = self._precise(scene, status, choice, bound)
+                    walk = tight[0] == bound
+                    bound, where = tight
+                if walk and Walk(space, self, (bound, units)).run(status, choice):
+                    return  # ties at the margin cap, settled in rank order
+                # Not settled. The combination making the item total where the bound is reached is the
+                # node's best when the bound is exact: priced now, it lets the rest of the search prune.
+                # The node itself is searched as usual, but after every other node, when the incumbent
+                # is as good as it gets (often at the cap, so that only the ranking is left).
                 self._certify(scene, status, choice, where)
                 if self._pruned((-bound, -units), members):
                     return
