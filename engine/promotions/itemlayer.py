@@ -124,17 +124,8 @@ class ItemLayer:
         if len(self._prefixes) > PREFIX_LIMIT:
             self._prefixes.clear()
         for pos in range(start, len(parts)):
-            options = parts[pos][2]
-            open_groups = later[pos + 1]
-            grown: dict[int, int] = {}
-            for used, bits in by_groups.items():
-                for more, cuts in options.items():
-                    if used & more:
-                        continue
-                    now = (used | more) & open_groups  # a group no later cluster uses no longer matters
-                    grown[now] = grown.get(now, 0) | _spread_all(bits, cuts, mask)
-            by_groups = grown
-            self._prefixes[(*ids[:pos + 1], open_groups)] = (window, by_groups)
+            by_groups = _combine(by_groups, parts[pos][2], later[pos + 1], mask)
+            self._prefixes[(*ids[:pos + 1], later[pos + 1])] = (window, by_groups)
         total = 0
         for bits in by_groups.values():
             total |= bits
@@ -184,15 +175,11 @@ class ItemLayer:
             return None
         mask = (1 << (window + 1)) - 1
         parts, later = self._parts(status, prof, window, groups)
+        if any(not part[4] for part in parts):  # a line's menu counts totals no combination may make
+            return None
         stages: list[dict[int, int]] = [{0: 1}]
         for pos, part in enumerate(parts):
-            grown: dict[int, int] = {}
-            for used, bits in stages[-1].items():
-                for more, cuts in part[2].items():
-                    if not used & more:
-                        now = (used | more) & later[pos + 1]
-                        grown[now] = grown.get(now, 0) | _spread_all(bits, cuts, mask)
-            stages.append(grown)
+            stages.append(_combine(stages[-1], part[2], later[pos + 1], mask))
         keys = [k for k, bits in stages[-1].items() if bits >> reduction & 1]
         if not keys:
             return None
@@ -209,13 +196,7 @@ class ItemLayer:
         found: list[int] = []
         for pos, more, cut in chosen:
             _, _, _, _, items, lines = parts[pos]
-            if not items:  # a line's menu counts totals no combination may make
-                return None
-            order = sorted(lines)
-            guards = self._guards(order, prof)
-            guarded = {k for held_lines in guards for k in held_lines}
-            holders = tuple([prof.holder[j] if k in guarded else -1 for k, j in enumerate(order)]) if guarded else ()
-            start = tuple([prof.lo[j] for j in order])
+            order, start, guards, holders = self._frame(lines, prof)
             enumerated = self._enumerate(items, order, start, guards, holders, prof, groups, bit, window, True)
             if enumerated is None:
                 return None
@@ -304,14 +285,7 @@ class ItemLayer:
         them fully are dropped. Cached (sibling nodes share most clusters) for the widest window asked,
         the reductions sorted (a narrower window takes a prefix).
         """
-        order = sorted(lines)
-        lo = prof.lo
-        start = tuple([lo[j] for j in order])
-        guards = self._guards(order, prof)
-        holders: tuple[int, ...] = ()
-        guarded = {k for held in guards for k in held}
-        if guarded:
-            holders = tuple([prof.holder[j] if k in guarded else -1 for k, j in enumerate(order)])
+        order, start, guards, holders = self._frame(lines, prof)
         key = (tuple(sorted(items)), start, tuple(order), guards, holders)
         found = self._cuts.get(key)
         if found is not None and found[0] >= window:
@@ -395,6 +369,20 @@ class ItemLayer:
                 picks.setdefault((state[1], top - total), [c for k, c in enumerate(ordered) if who[state] >> k & 1])
         return top, states, picks
 
+    def _frame(self, lines: list[int], prof: Profile
+               ) -> tuple[list[int], tuple[int, ...], tuple[tuple[int, ...], ...], tuple[int, ...]]:
+        """A cluster's lines in order, their least values, its guards (``_guards``) and the items in
+        holding the guarded lines (empty if none)."""
+        order = sorted(lines)
+        lo = prof.lo
+        start = tuple([lo[j] for j in order])
+        guards = self._guards(order, prof)
+        guarded = {k for held in guards for k in held}
+        holders: tuple[int, ...] = ()
+        if guarded:
+            holders = tuple([prof.holder[j] if k in guarded else -1 for k, j in enumerate(order)])
+        return order, start, guards, holders
+
     @staticmethod
     def _guards(order: list[int], prof: Profile) -> tuple[tuple[int, ...], ...]:
         """For each item in whose held lines all lie among ``order`` (a cluster's lines), the positions of
@@ -457,6 +445,18 @@ def _held(prof: Profile) -> dict[int, list[int]]:
                 held.setdefault(m, []).append(j)
         prof.held = held
     return held
+
+
+def _combine(by_groups: dict[int, int], options: dict[int, tuple[int, ...]], open_groups: int, mask: int) -> dict[int, int]:
+    """The reductions reachable so far (per set of groups used) with one more cluster's: at most one item
+    per group; a group no later cluster uses (not in ``open_groups``) no longer matters."""
+    grown: dict[int, int] = {}
+    for used, bits in by_groups.items():
+        for more, cuts in options.items():
+            if not used & more:
+                now = (used | more) & open_groups
+                grown[now] = grown.get(now, 0) | _spread_all(bits, cuts, mask)
+    return grown
 
 
 def _spread_all(bits: int, cuts: Iterable[int], mask: int) -> int:
