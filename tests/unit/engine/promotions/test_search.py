@@ -42,24 +42,40 @@ def _item_promos(r: random.Random, count: int) -> list[dict]:
     return found
 
 
-@seed(7)
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=8))
-def test_reachable_item_totals_are_exactly_the_totals_of_item_subsets_where_every_item_in_gives(rng_seed: int, count: int) -> None:
-    r = random.Random(rng_seed)
+def _item_node(r: random.Random, count: int):  # type: ignore[no-untyped-def]
+    """A random node over item deals only: 4 lines, ``count`` deals, some decided in or out (a group with
+    a member in has the others out, as the search decides)."""
     lines = [line(f"S{j}", str(r.randint(20, 200)), r.randint(1, 3), category=r.choice("xy")) for j in range(4)]
     board = _board(lines, _item_promos(r, count))
     items = [c for c, cand in enumerate(board.candidates) if board.item_values.get(c)]
     space = Space(board, {c: evaluate(board, (c,)) for c in range(len(board.candidates))}, items)
     status = {c: r.choice([IN, OUT, 0, 0]) for c in items}
     groups = space.item_groups
-    for g in set(groups.values()):  # as the search decides: a group with a member in has the rest out
+    for g in set(groups.values()):
         members = [c for c in items if groups.get(c) == g]
         chosen = [c for c in members if status[c] == IN][:1]
         for c in members:
             status[c] = (IN if c in chosen else OUT) if chosen else status[c]
-    prof = space.items.profile(status)
-    window = prof.x_hi - prof.x_lo + 1
+    return space, items, status
+
+
+def _lines_taken(space: Space, picked: list[int]) -> tuple[list[int], set[int]]:
+    """Per line the best value of the picked items, and the items that take a line: the best value,
+    ties to the better rank."""
+    per_line = [max((space.items.values[c].get(j, 0) for c in picked), default=0) for j in range(4)]
+    takers = {min((c for c in picked if space.items.values[c].get(j, 0) == v), key=space.rank.__getitem__)
+              for j, v in enumerate(per_line) if v}
+    return per_line, takers
+
+
+@seed(7)
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=8))
+def test_reachable_item_totals_are_exactly_the_totals_of_item_subsets_where_every_item_in_gives(rng_seed: int, count: int) -> None:
+    r = random.Random(rng_seed)
+    space, items, status = _item_node(r, count)
+    groups, prof = space.item_groups, space.items.profile(status)
+    window = prof.x_hi - prof.x_lo + 1  # every total the items can make
     bits = space.items.reachable(status, prof, window, groups)
     opened = [c for c in items if status[c] == 0]
     totals = set()
@@ -69,9 +85,7 @@ def test_reachable_item_totals_are_exactly_the_totals_of_item_subsets_where_ever
             used = [groups[c] for c in picked if c in groups]
             if len(used) != len(set(used)):
                 continue
-            per_line = [max((space.items.values[c].get(j, 0) for c in picked), default=0) for j in range(4)]
-            takers = {min((c for c in picked if space.items.values[c].get(j, 0) == v), key=space.rank.__getitem__)
-                      for j, v in enumerate(per_line) if v}  # each line goes to the best value, ties to rank
+            per_line, takers = _lines_taken(space, picked)
             if any(status[c] == IN and c not in takers for c in items):
                 continue  # an item in that gives nothing: the same combination as leaving it out
             totals.add(prof.x_hi - sum(per_line))
@@ -83,18 +97,8 @@ def test_reachable_item_totals_are_exactly_the_totals_of_item_subsets_where_ever
 @given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=8))
 def test_every_reachable_total_has_a_witness_that_makes_it(rng_seed: int, count: int) -> None:
     r = random.Random(rng_seed)
-    lines = [line(f"S{j}", str(r.randint(20, 200)), r.randint(1, 3), category=r.choice("xy")) for j in range(4)]
-    board = _board(lines, _item_promos(r, count))
-    items = [c for c, cand in enumerate(board.candidates) if board.item_values.get(c)]
-    space = Space(board, {c: evaluate(board, (c,)) for c in range(len(board.candidates))}, items)
-    status = {c: r.choice([IN, OUT, 0, 0]) for c in items}
-    groups = space.item_groups
-    for g in set(groups.values()):  # as the search decides: a group with a member in has the rest out
-        members = [c for c in items if groups.get(c) == g]
-        chosen = [c for c in members if status[c] == IN][:1]
-        for c in members:
-            status[c] = (IN if c in chosen else OUT) if chosen else status[c]
-    prof = space.items.profile(status)
+    space, items, status = _item_node(r, count)
+    groups, prof = space.item_groups, space.items.profile(status)
     window = prof.x_hi - prof.x_lo + 1
     bits = space.items.reachable(status, prof, window, groups)
     ins = [c for c in items if status[c] == IN]
@@ -109,10 +113,8 @@ def test_every_reachable_total_has_a_witness_that_makes_it(rng_seed: int, count:
         picked = ins + found
         used = [groups[c] for c in picked if c in groups]
         assert len(used) == len(set(used))
-        per_line = [max((space.items.values[c].get(j, 0) for c in picked), default=0) for j in range(4)]
+        per_line, takers = _lines_taken(space, picked)
         assert prof.x_hi - sum(per_line) == reduction
-        takers = {min((c for c in picked if space.items.values[c].get(j, 0) == v), key=space.rank.__getitem__)
-                  for j, v in enumerate(per_line) if v}
         assert all(c in takers for c in ins)  # every item in still gives something
 
 
