@@ -39,11 +39,12 @@ def default_build_dir() -> Path:
 
 def fingerprint(source_dir: Path = SOURCE_DIR) -> dict[str, object]:
     """What a build must match: the interpreter and the SHA-256 of every compiled module's source."""
-    return {
-        "python": sys.implementation.cache_tag,
-        "platform": sys.platform,
-        "sources": {m: hashlib.sha256((source_dir / f"{m}.py").read_bytes()).hexdigest() for m in MODULES},
-    }
+    return {"python": sys.implementation.cache_tag, "platform": sys.platform, "sources": _hashes(source_dir)}
+
+
+def _hashes(source_dir: Path) -> dict[str, str]:
+    """The SHA-256 of each compiled module's source."""
+    return {m: hashlib.sha256((source_dir / f"{m}.py").read_bytes()).hexdigest() for m in MODULES}
 
 
 def problem(build_dir: Path, source_dir: Path = SOURCE_DIR) -> str | None:
@@ -54,12 +55,11 @@ def problem(build_dir: Path, source_dir: Path = SOURCE_DIR) -> str | None:
         return "no compiled build (run make setup)"
     except (OSError, ValueError) as exc:
         return f"unreadable build stamp: {exc}"
-    wanted = fingerprint(source_dir)
-    for key in ("python", "platform"):
-        if recorded.get(key) != wanted[key]:
-            return f"built for {key} {recorded.get(key)!r}, running {wanted[key]!r}"
-    sources = recorded.get("sources") or {}
-    stale = [m for m in MODULES if sources.get(m) != wanted["sources"][m]]  # type: ignore[index]
+    for key, running in (("python", sys.implementation.cache_tag), ("platform", sys.platform)):
+        if recorded.get(key) != running:
+            return f"built for {key} {recorded.get(key)!r}, running {running!r}"
+    sources, wanted = recorded.get("sources") or {}, _hashes(source_dir)
+    stale = [m for m in MODULES if sources.get(m) != wanted[m]]
     if stale:
         return "stale: " + ", ".join(f"{m}.py" for m in stale) + " changed since the build (run make setup)"
     missing = [m for m in MODULES if not _extension(build_dir / "engine" / "promotions", m)]
