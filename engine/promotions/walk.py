@@ -62,7 +62,8 @@ class Walk:
               trust: int = 0) -> bool:
         """Decide order[k:]; True once the walk is settled: the first combination in rank order that reaches
         the target is found, or the incumbent ranks above everything left (later branches rank lower still).
-        A branch that cannot reach the target settles nothing: the walk goes on with the next one."""
+        A branch that cannot reach the target settles nothing: the walk goes on with the next one.
+        ``trust``: how many more levels below may skip the check of an "out" branch."""
         space = self.space
         while k < len(order) and space.unit_of[order[k]] in choice:
             k += 1  # its unit is decided: another member is in, or none
@@ -83,9 +84,10 @@ class Walk:
         if all(m in out for m in space.units[u].options):
             choice = {**choice, u: None}
         if not can_in and trust > 0:
-            # A check found that this node may reach the target, and with c in nothing can: the completions
-            # that may are those without c, so that branch needs no check of its own (a check only prunes:
-            # an unneeded branch costs nodes, never a combination). At most ``TRUST`` levels in a row go unchecked.
+            # A check found that this node (or an ancestor at most TRUST levels up, the branches between
+            # taken unchecked) may reach the target, and with c in nothing can: the completions that may
+            # are those without c, so that branch needs no check of its own. A check only prunes: an
+            # unneeded branch costs nodes, never a combination.
             return self._step(order, k + 1, status, choice, out, trust - 1)
         return self._reaches(status, choice, out, None) and self._step(order, k + 1, status, choice, out, TRUST)
 
