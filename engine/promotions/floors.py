@@ -118,7 +118,6 @@ def _shared_clash(scene: Scene, x: int, values: list[int], bases: dict[int, int]
     item discount) or ``list - hi`` less the most the order layer takes of it. Coupons whose rates add
     up to less than one never lose more than their rounding cents, and only on lines that can be tiny.
     """
-    prof = scene.prof
     clash = 0
     for coupons, lines in scene.low_shared:
         rate = 0.0
