@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 OPEN, IN, OUT = 0, 1, -1
-STATE_LIMIT = 2048  # distinct item states of one cluster enumerated exactly
+STATE_LIMIT = 512  # distinct item states of one cluster enumerated exactly (beyond: per-line menus, a superset)
 PREFIX_LIMIT = 256  # combinations of clusters kept for the next ``reachable`` (a few MB at most)
+FIRST_CUTS = 32  # a cluster with at least this many reductions is combined first, as one bitset (``_parts``)
 
 
 @dataclass
@@ -152,6 +153,11 @@ class ItemLayer:
         # Worst-ranked clusters first: a walk decides the best-ranked open items first, so the next call
         # changes the last clusters and resumes from the combination of the others (``_prefixes``).
         parts.sort(key=lambda e: -e[3])
+        # Except the cluster with the most reductions, if it has many: combined later, each of them shifts
+        # the whole window's bitset; first, they make the bitset in one pass (``_combine``).
+        sizes = [sum(len(cuts) for cuts in part[2].values()) for part in parts]
+        if sizes and max(sizes) >= FIRST_CUTS:
+            parts.insert(0, parts.pop(sizes.index(max(sizes))))
         later = [0] * (len(parts) + 1)  # groups still used by the clusters after each position
         for pos in range(len(parts) - 1, -1, -1):
             later[pos] = later[pos + 1] | parts[pos][1]
@@ -451,12 +457,27 @@ def _combine(by_groups: dict[int, int], options: dict[int, tuple[int, ...]], ope
     """The reductions reachable so far (per set of groups used) with one more cluster's: at most one item
     per group; a group no later cluster uses (not in ``open_groups``) no longer matters."""
     grown: dict[int, int] = {}
+    if len(by_groups) == 1 and by_groups.get(0) == 1:  # the first part: its reductions are the bitset
+        for more, cuts in options.items():
+            now = more & open_groups
+            grown[now] = grown.get(now, 0) | (_bitset(cuts) & mask)
+        return grown
     for used, bits in by_groups.items():
         for more, cuts in options.items():
             if not used & more:
                 now = (used | more) & open_groups
                 grown[now] = grown.get(now, 0) | _spread_all(bits, cuts, mask)
     return grown
+
+
+def _bitset(cuts: tuple[int, ...]) -> int:
+    """The bitset of ``cuts`` (built in one pass, not one shift per cut)."""
+    if not cuts:
+        return 0
+    buf = bytearray((max(cuts) >> 3) + 1)
+    for r in cuts:
+        buf[r >> 3] |= 1 << (r & 7)
+    return int.from_bytes(buf, "little")
 
 
 def _spread_all(bits: int, cuts: Iterable[int], mask: int) -> int:
