@@ -273,10 +273,16 @@ class Scene:
                    and c.kind in ("threshold_off", "percent_off") and not c.lineset.isdisjoint(o.lineset)]
         if not earlier or o.layer != "coupon":
             return None
-        lo = self.prof.lo
+        lo, hi = self.prof.lo, self.prof.hi
+        # (lines, least discount) of each decided order promotion: on its lines the order layer takes at least
+        # that much (a line it cannot take its share of is emptied by an earlier one), so an earlier coupon
+        # whose scope holds them has a base at most its item-layer base less the biggest of them
+        orders = [(m.lineset, merch_value(m, m.full - sum(hi[j] for j in m.lines))) for m in self._decided_options
+                  if m.layer == "order" and m.kind in ("threshold_off", "percent_off")]
         taken = {j: 0 for j in o.lines}
         for c in earlier:
-            greatest = c.full - sum(lo[j] for j in c.lines)
+            greatest = c.full - sum(lo[j] for j in c.lines) - max(
+                (least for lines, least in orders if lines <= c.lineset), default=0)
             least = sum(self._least_amount(j, a) for j, a in zip(c.lines, c.amounts))
             t = merch_value(c, least)
             if greatest <= 0 or t <= 0:
