@@ -25,7 +25,7 @@ from pathlib import Path
 
 MODULES = (
     "money", "calculators", "options", "itemlayer", "floors", "relax", "space", "walk", "branch",
-    "stacking", "best", "explain", "eligibility",
+    "stacking", "best", "explain", "eligibility", "memo",
 )
 GROUP = "shuying_promotions"  # mypyc's shared library: ``shuying_promotions__mypyc``
 STAMP = "engine_promotions.json"

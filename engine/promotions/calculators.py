@@ -19,6 +19,7 @@ from engine.promotions.model import (
     Promotion,
     ThresholdOffParams,
 )
+from engine.promotions.memo import ObjectMemo
 from engine.promotions.money import fraction_of, percent_of, prorate, to_bp, to_cents
 
 
@@ -41,8 +42,8 @@ class Prepared:
     gift_cost: int = 0
 
 
-def prepare(promotion: Promotion) -> Prepared:
-    """Convert a promotion's Decimal params to integers once per quote."""
+def _prepare(promotion: Promotion) -> Prepared:
+    """A promotion's Decimal params as integers (``prepare``)."""
     p = promotion.params
     raw = getattr(p, "max_off", None)
     cap = to_cents(raw) if raw is not None else None
@@ -62,6 +63,10 @@ def prepare(promotion: Promotion) -> Prepared:
         )
     assert isinstance(p, FreeShippingParams)
     return Prepared("free_shipping", threshold=to_cents(p.threshold))
+
+
+# promotions are frozen: the server's live promotions are converted on their first quote, not on every one
+prepare: ObjectMemo[Promotion, Prepared] = ObjectMemo(_prepare)
 
 
 def threshold_off_total(prep: Prepared, base: int) -> int:

@@ -11,12 +11,11 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from engine.promotions.errors import Problem, PromotionError
+from engine.promotions.memo import ObjectMemo
 from engine.promotions.model import Cart, Context, Customer, Promotion, Scope
 
 _COMPILED: dict[str, Callable[[dict[str, Any]], Any]] = {}
 _CACHE_LIMIT = 4096
-# Promotions are immutable models: the predicate of one promotion object is compiled once, not per quote.
-_CHECKS: dict[int, tuple[Promotion, Callable[[dict[str, Any]], bool] | None]] = {}
 
 
 class CartIndex:
@@ -145,12 +144,13 @@ def screen(
     presented = {normalise_code(c) for c in cart.coupon_codes}
     checks = _compile_all(promotions)
     index = CartIndex.of(cart)
+    stamp = now.timestamp()
     eligible: list[Promotion] = []
     ineligible: list[Ineligible] = []
     for promotion, check in zip(promotions, checks):
         if promotion.coupon_code is not None and normalise_code(promotion.coupon_code) not in presented:
             continue
-        reason = _reason(index, promotion, check, data, now)
+        reason = _reason(index, promotion, check, data, stamp)
         if reason is None:
             eligible.append(promotion)
         else:
@@ -160,10 +160,11 @@ def screen(
 
 def _reason(
     index: CartIndex, promotion: Promotion, check: Callable[[dict[str, Any]], bool] | None,
-    data: dict[str, Any], now: datetime,
+    data: dict[str, Any], now: float,
 ) -> str | None:
-    """The first reason the promotion cannot take part, or None."""
-    if (promotion.starts_at and now < promotion.starts_at) or (promotion.ends_at and now >= promotion.ends_at):
+    """The first reason the promotion cannot take part at ``now`` (a timestamp), or None."""
+    starts, ends = _window(promotion)
+    if (starts is not None and now < starts) or (ends is not None and now >= ends):
         return "outside_dates"
     if not index.touches(promotion.scope):
         return "no_line_in_scope"
@@ -172,21 +173,26 @@ def _reason(
     return None
 
 
+def _timestamps(promotion: Promotion) -> tuple[float | None, float | None]:
+    """A promotion's start and end as POSIX timestamps (exact to the microsecond, and compared without
+    converting time zones on every quote)."""
+    return (promotion.starts_at.timestamp() if promotion.starts_at else None,
+            promotion.ends_at.timestamp() if promotion.ends_at else None)
+
+
+# Promotions are immutable models: each promotion object's dates and condition are converted once, not per quote.
+_window: ObjectMemo[Promotion, tuple[float | None, float | None]] = ObjectMemo(_timestamps)
+_check_of: ObjectMemo[Promotion, Callable[[dict[str, Any]], bool] | None] = ObjectMemo(
+    lambda promotion: compile_condition(promotion.condition))
+
+
 def _compile_all(promotions: list[Promotion]) -> list[Callable[[dict[str, Any]], bool] | None]:
     """Compile every condition, collecting all invalid ones before raising."""
     checks: list[Callable[[dict[str, Any]], bool] | None] = []
     problems: list[Problem] = []
     for i, promotion in enumerate(promotions):
-        known = _CHECKS.get(id(promotion))
-        if known is not None and known[0] is promotion:  # the memo holds the promotion, so its id is not reused
-            checks.append(known[1])
-            continue
         try:
-            check = compile_condition(promotion.condition)
-            if len(_CHECKS) >= _CACHE_LIMIT:
-                _CHECKS.clear()
-            _CHECKS[id(promotion)] = (promotion, check)
-            checks.append(check)
+            checks.append(_check_of(promotion))
         except ValueError as exc:
             problems.append(Problem(f"promotions[{i}].condition", str(exc)))
             checks.append(None)

@@ -10,6 +10,7 @@ from engine.promotions._native import SOURCE_DIR
 from engine.promotions.best import Search
 from engine.promotions.calculators import discounted_units, next_threshold, reached
 from engine.promotions.eligibility import Ineligible
+from engine.promotions.memo import ObjectMemo
 from engine.promotions.model import NotApplied, Nudge, Promotion
 from engine.promotions.money import format_money, format_short, to_yuan
 from engine.promotions.stacking import Board, Candidate, Outcome, evaluate
@@ -51,17 +52,15 @@ def ineligible_entries(items: list[Ineligible]) -> list[NotApplied]:
     and entries are immutable: each is built once per promotion object and reused by later quotes)."""
     found = []
     for item in items:
-        key = (id(item.promotion), item.reason)
-        known = _SCREENED.get(key)
-        if known is None or known[0] is not item.promotion:  # the memo holds the promotion: its id is not reused
-            if len(_SCREENED) >= 8192:
-                _SCREENED.clear()
-            known = _SCREENED[key] = (item.promotion, not_applied(item.promotion, item.reason))
-        found.append(known[1])
+        entries = _screened(item.promotion)
+        entry = entries.get(item.reason)
+        if entry is None:
+            entry = entries[item.reason] = not_applied(item.promotion, item.reason)
+        found.append(entry)
     return found
 
 
-_SCREENED: dict[tuple[int, str], tuple[Promotion, NotApplied]] = {}
+_screened: ObjectMemo[Promotion, dict[str, NotApplied]] = ObjectMemo(lambda promotion: {})
 
 
 @dataclass
