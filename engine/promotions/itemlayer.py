@@ -462,11 +462,16 @@ def _combine(by_groups: dict[int, int], options: dict[int, tuple[int, ...]], ope
             now = more & open_groups
             grown[now] = grown.get(now, 0) | (_bitset(cuts) & mask)
         return grown
-    for used, bits in by_groups.items():
-        for more, cuts in options.items():
+    # Shifting distributes over OR: the sets of groups used so far that lead to the same set with this
+    # cluster's reductions (a group no later cluster uses is forgotten) are joined before shifting.
+    for more, cuts in options.items():
+        joined: dict[int, int] = {}
+        for used, bits in by_groups.items():
             if not used & more:
                 now = (used | more) & open_groups
-                grown[now] = grown.get(now, 0) | _spread_all(bits, cuts, mask)
+                joined[now] = joined.get(now, 0) | bits
+        for now, bits in joined.items():
+            grown[now] = grown.get(now, 0) | _spread_all(bits, cuts, mask)
     return grown
 
 
