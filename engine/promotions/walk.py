@@ -20,7 +20,6 @@ from engine.promotions.space import Choice, Space, Status
 from engine.promotions.stacking import evaluate
 
 WALK_NODES = 100
-TRUST = 2  # levels of branches taken without a check of their own below a checked node (``_step``)
 
 
 class Exhausted(Exception):
@@ -59,11 +58,13 @@ class Walk:
             raise Exhausted
 
     def _step(self, order: list[int], k: int, status: Status, choice: Choice, out: frozenset[int],
-              trust: int = 0) -> bool:
+              vouched: bool = False) -> bool:
         """Decide order[k:]; True once the walk is settled: the first combination in rank order that reaches
         the target is found, or the incumbent ranks above everything left (later branches rank lower still).
         A branch that cannot reach the target settles nothing: the walk goes on with the next one.
-        ``trust``: how many more levels below may skip the check of an "out" branch."""
+        ``vouched``: a check below the walk's root found that this node may reach the target (at it, or at an
+        ancestor with only unchecked "out" branches between), so an "out" branch after a refused "in" needs
+        no check of its own."""
         space = self.space
         while k < len(order) and space.unit_of[order[k]] in choice:
             k += 1  # its unit is decided: another member is in, or none
@@ -75,7 +76,7 @@ class Walk:
         u = space.unit_of[c]
         kid_status, kid_choice = space.decide(u, c, status, choice)
         can_in = self._reaches(kid_status, kid_choice, out, c)
-        if can_in and self._step(order, k + 1, kid_status, kid_choice, out, TRUST):
+        if can_in and self._step(order, k + 1, kid_status, kid_choice, out, True):
             return True
         status = dict(status)
         if c in space.items.values:
@@ -83,13 +84,13 @@ class Walk:
         out = out | {c}
         if all(m in out for m in space.units[u].options):
             choice = {**choice, u: None}
-        if not can_in and trust > 0:
-            # A check found that this node (or an ancestor at most TRUST levels up, the branches between
-            # taken unchecked) may reach the target, and with c in nothing can: the completions that may
-            # are those without c, so that branch needs no check of its own. A check only prunes: an
-            # unneeded branch costs nodes, never a combination.
-            return self._step(order, k + 1, status, choice, out, trust - 1)
-        return self._reaches(status, choice, out, None) and self._step(order, k + 1, status, choice, out, TRUST)
+        if not can_in and vouched:
+            # A check found that this node may reach the target (or an ancestor did, with only unchecked
+            # "out" branches between: those leave the completions that may reach it), and with c in
+            # nothing can: the completions that may are those without c, so that branch needs no check
+            # of its own. A check only prunes: an unneeded branch costs nodes, never a combination.
+            return self._step(order, k + 1, status, choice, out, True)
+        return self._reaches(status, choice, out, None) and self._step(order, k + 1, status, choice, out, True)
 
     def _hopeful(self, order: list[int], k: int, choice: Choice, out: frozenset[int]) -> bool:
         """Whether the best combination still possible here (every remaining one in) ranks above the incumbent."""
