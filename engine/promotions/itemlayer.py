@@ -50,6 +50,11 @@ class ItemLayer:
         # the clusters' reductions combined so far, by (the parts combined, the groups later parts use):
         # (window, per set of groups used the bitset); ``reachable`` resumes from the longest one it finds
         self._prefixes: dict[tuple[int, ...], tuple[int, dict[int, int]]] = {}
+        # per cluster (the key of ``_cuts``) the items that make each (groups used, reduction), for ``witness``
+        self._picks: dict[tuple, tuple[int, dict[tuple[int, int], list[int]]]] = {}
+        # (profile, window, groups, parts, later) of the last ``reachable``, for a ``witness`` of the same node
+        self._last_parts: tuple[Profile, int, dict[int, str] | None,
+                                list[tuple[int, int, dict[int, tuple[int, ...]], int, list[int], list[int]]], list[int]] | None = None
 
     def profile(self, status: dict[int, int]) -> Profile:
         """``lo`` and ``hi`` per line for these decisions (items missing from ``status`` are open)."""
@@ -112,7 +117,9 @@ class ItemLayer:
         if any(s == IN and c in self.values and c not in held for c, s in status.items()):
             return 0  # an item in already gives nothing: no completion counts here (see ``_guards``)
         mask = (1 << (window + 1)) - 1
+        given = groups
         parts, later = self._parts(status, prof, window, groups or {})
+        self._last_parts = (prof, window, given, parts, later)
         ids = [e[0] for e in parts]
         by_groups: dict[int, int] = {0: 1}
         start = 0
@@ -173,6 +180,7 @@ class ItemLayer:
         """Open items whose addition makes the item total ``x_hi - reduction``, every item in keeping a line
         and at most one item per group (a completion ``reachable`` counts); None if it counts none, or
         only through a line's menu (a superset)."""
+        given = groups
         groups = groups or {}
         if reduction < 0 or reduction > window:
             return None
@@ -180,12 +188,21 @@ class ItemLayer:
         if any(s == IN and c in self.values and c not in held for c, s in status.items()):
             return None
         mask = (1 << (window + 1)) - 1
-        parts, later = self._parts(status, prof, window, groups)
+        last = self._last_parts
+        if last is not None and last[0] is prof and last[1] == window and last[2] is given:
+            parts, later = last[3], last[4]  # as the node's ``reachable`` found them
+        else:
+            parts, later = self._parts(status, prof, window, groups)
         if any(not part[4] for part in parts):  # a line's menu counts totals no combination may make
             return None
+        # the combinations of the first clusters, as ``reachable`` left them for this window (or a wider
+        # one: the bits up to this window are the same); combined again where they are gone
+        ids = [part[0] for part in parts]
         stages: list[dict[int, int]] = [{0: 1}]
         for pos, part in enumerate(parts):
-            stages.append(_combine(stages[-1], part[2], later[pos + 1], mask))
+            cached = self._prefixes.get((*ids[:pos + 1], later[pos + 1]))
+            stages.append(cached[1] if cached is not None and cached[0] >= window else
+                          _combine(stages[-1], part[2], later[pos + 1], mask))
         keys = [k for k, bits in stages[-1].items() if bits >> reduction & 1]
         if not keys:
             return None
@@ -203,10 +220,16 @@ class ItemLayer:
         for pos, more, cut in chosen:
             _, _, _, _, items, lines = parts[pos]
             order, start, guards, holders = self._frame(lines, prof)
-            enumerated = self._enumerate(items, order, start, guards, holders, prof, groups, bit, window, True)
-            if enumerated is None:
-                return None
-            pick = enumerated[2].get((more, cut))
+            key = (tuple(sorted(items)), start, tuple(order), guards, holders)
+            known = self._picks.get(key)
+            if known is None or known[0] < window:
+                enumerated = self._enumerate(items, order, start, guards, holders, prof, groups, bit, window, True)
+                if enumerated is None:
+                    return None
+                if len(self._picks) > PREFIX_LIMIT:
+                    self._picks.clear()
+                known = self._picks[key] = (window, enumerated[2])
+            pick = known[1].get((more, cut))
             if pick is None:
                 return None
             found += pick

@@ -111,6 +111,7 @@ class Scene:
         self.cap = margin.cap()
         self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
         self.approximate = False  # the last bound skipped the reachable totals (``bound``)
+        self.window = 0  # the reachable totals' window of the last bound (0: it used none)
         self.beaten: dict[int, bool] = {}  # items that cannot be in at this node (``Space.beaten``), memo
         self.memo: dict[str, Any] = {}  # other per-node results of the search (``Space``)
         self._points: dict[int, Point] = {}
@@ -602,6 +603,7 @@ class Scene:
         """
         prof = self.prof
         self.approximate = False
+        self.window = 0
         best, where, depth = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo), bits_for is None)
         if best < floor or bits_for is None or prof.x_hi == prof.x_lo or (top_reachable and where == prof.x_hi):
             return best, where
@@ -617,6 +619,7 @@ class Scene:
         widest = min(prof.x_hi - prof.x_lo, MAX_WINDOW)
         while True:
             bits = bits_for(window)
+            self.window = window
             high = _reachable_high(bits, prof.x_hi, window)
             low = _reachable_low(bits, prof.x_hi, window)
             best, where, _ = self._scan(floor, high, low)

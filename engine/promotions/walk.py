@@ -15,7 +15,8 @@ allowance of nodes, and when that runs out the caller searches the node as usual
 
 from __future__ import annotations
 
-from engine.promotions.itemlayer import OUT
+from engine.promotions.itemlayer import IN, OPEN, OUT
+from engine.promotions.relax import Scene
 from engine.promotions.space import Choice, Space, Status
 from engine.promotions.stacking import evaluate
 
@@ -32,6 +33,10 @@ class Walk:
     def __init__(self, space: Space, branch: object, target: tuple[int, int], allowance: int = WALK_NODES) -> None:
         self.space, self.branch, self.target, self.left = space, branch, target, allowance
         self.rank = {c: space.board.candidates[c].rank for c in space.pool}
+        # a combination known to reach the target, every member giving (``_certify``): below a node it
+        # completes, a check must pass, so a step that keeps it a completion needs none
+        self.known: frozenset[int] | None = None
+        self._misses = self._wait = 0  # certificates that fell short in a row; checks to pass before the next try
 
     def run(self, status: Status, choice: Choice) -> bool:
         """Walk below the node; True if that settles it.
@@ -104,11 +109,52 @@ class Walk:
         """Whether some completion (with c just put in, if any) may still reach the target."""
         space = self.space
         self._tick()
+        if c is not None and self.known is not None and c in self.known and self._completes(status, choice, out):
+            return True  # the known combination is a completion here: the bound reaches the target
         scene = space.scene(status, choice, out)
         if c is not None and c in space.items.values and space.idle(scene):
             return False  # an item in gives nothing: the same combination comes in its sibling
-        bound, _ = space.bound(scene, status, choice, self.target[0])
-        return (bound, space.units_bound(scene, choice, out)) >= self.target
+        bound, where = space.bound(scene, status, choice, self.target[0])
+        if (bound, space.units_bound(scene, choice, out)) < self.target:
+            return False
+        if scene.window and not (self.known is not None and self._completes(status, choice, out)):
+            if self._wait > 0:
+                self._wait -= 1
+            elif self._certify(scene, status, choice, out, where):
+                self._misses = 0
+            else:  # high in the walk the witness often falls short (the bound is cents high): try less often
+                self._misses += 1
+                self._wait = (1 << self._misses) - 1
+        return True
+
+    def _certify(self, scene: Scene, status: Status, choice: Choice, out: frozenset[int], where: int) -> bool:
+        """Price the combination that makes the item total where the bound is reached (``ItemLayer.witness``);
+        if it reaches the target with every member giving, it is the walk's known combination (True)."""
+        space = self.space
+        reduction = scene.prof.x_hi - where
+        items = space.items.witness(status, scene.prof, scene.window, space.item_groups, reduction)
+        if items is None:
+            return False
+        combo = (*(m for m in space.leaf(choice) if m not in out), *items)
+        outcome = evaluate(space.board, combo)
+        self.branch.result.consider(outcome)  # type: ignore[attr-defined]
+        giving = set(outcome.members)
+        if (outcome.margin_ok and (outcome.saving, outcome.gift_units) == self.target
+                and all(m in giving for m in combo if m not in space.shipping)):
+            self.known = frozenset(combo)
+            return True
+        return False
+
+    def _completes(self, status: Status, choice: Choice, out: frozenset[int]) -> bool:
+        """Whether the known combination is a completion of the node: it holds every promotion decided in and
+        none decided out."""
+        known = self.known
+        if known is None or not known.isdisjoint(out):
+            return False
+        for m, s in status.items():
+            if (s == IN) != (m in known) and s != OPEN:
+                return False
+        return all(v is None or v in known for v in choice.values())
 
     def _leaf(self, choice: Choice) -> bool:
         """Price the decided combination; the walk stops if it reaches the target with every member giving."""
