@@ -37,30 +37,30 @@ def display_name(promotion: Promotion) -> str:
 
 
 def not_applied(promotion: Promotion, reason: str, detail: dict[str, str] | None = None) -> NotApplied:
-    """A NotApplied entry with its messages."""
+    """A NotApplied entry with its messages (entries are immutable: one per promotion object, reason and
+    detail is built once and reused by later quotes)."""
     detail = detail or {}
-    key = f"reason.{reason}.units" if "units" in detail else f"reason.{reason}"
-    messages = render(key, name=display_name(promotion), **detail)
-    return NotApplied(
-        promotion_id=promotion.id, name=display_name(promotion), reason=reason,  # type: ignore[arg-type]
-        detail=detail, messages=messages,
-    )
+    entries = _entries(promotion)
+    key = (reason, *sorted(detail.items()))
+    entry = entries.get(key)
+    if entry is None:
+        template = f"reason.{reason}.units" if "units" in detail else f"reason.{reason}"
+        entry = NotApplied(
+            promotion_id=promotion.id, name=display_name(promotion), reason=reason,  # type: ignore[arg-type]
+            detail=detail, messages=render(template, name=display_name(promotion), **detail),
+        )
+        if len(entries) >= 64:  # details carry amounts: keep a few per promotion
+            entries.clear()
+        entries[key] = entry
+    return entry
+
+
+_entries: ObjectMemo[Promotion, dict[tuple, NotApplied]] = ObjectMemo(lambda promotion: {})
 
 
 def ineligible_entries(items: list[Ineligible]) -> list[NotApplied]:
-    """Promotions screened out before stacking (an entry depends only on the promotion and the reason,
-    and entries are immutable: each is built once per promotion object and reused by later quotes)."""
-    found = []
-    for item in items:
-        entries = _screened(item.promotion)
-        entry = entries.get(item.reason)
-        if entry is None:
-            entry = entries[item.reason] = not_applied(item.promotion, item.reason)
-        found.append(entry)
-    return found
-
-
-_screened: ObjectMemo[Promotion, dict[str, NotApplied]] = ObjectMemo(lambda promotion: {})
+    """Promotions screened out before stacking."""
+    return [not_applied(item.promotion, item.reason) for item in items]
 
 
 @dataclass
