@@ -34,7 +34,7 @@ def fraction_of(amount: int, num: int, den: int, bp: int) -> int:
     return (2 * amount * num * bp + den * BP) // scale
 
 
-def prorate(total: int, weights: list[int] | tuple[int, ...]) -> list[int]:
+def prorate(total: int, weights: list[int]) -> list[int]:
     """Split ``total`` cents over ``weights`` in proportion, exactly (largest remainder).
 
     Every share is the floor of its exact share; the leftover cents go one each to the largest
@@ -42,15 +42,29 @@ def prorate(total: int, weights: list[int] | tuple[int, ...]) -> list[int]:
     share exceeds its weight.
     """
     whole = sum(weights)
+    n = len(weights)
     if total <= 0 or whole <= 0:
-        return [0] * len(weights)
-    shares = [total * w // whole for w in weights]
-    left = total - sum(shares)
-    if left:
-        # One integer per line orders (remainder desc, weight desc, position asc) without a key function.
-        n = len(weights)
-        span = whole + 1
-        keys = sorted(((total * w % whole) * span + w) * n + (n - 1 - i) for i, w in enumerate(weights))
+        return [0] * n
+    shares = [0] * n
+    # One integer per line with a remainder orders (remainder desc, weight desc, position asc) without a key
+    # function; a line without one never gets a leftover cent (the remainders add up to ``left`` wholes).
+    keys: list[int] = []
+    span = whole + 1
+    given = 0
+    for i in range(n):
+        w = weights[i]
+        product = total * w
+        share = product // whole
+        rest = product - share * whole
+        shares[i] = share
+        given += share
+        if rest:
+            keys.append((rest * span + w) * n + (n - 1 - i))
+    left = total - given
+    if left == 1:
+        shares[n - 1 - max(keys) % n] += 1
+    elif left:
+        keys.sort()
         for key in keys[-left:]:
             shares[n - 1 - key % n] += 1
     return shares
