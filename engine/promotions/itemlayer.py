@@ -61,12 +61,11 @@ class ItemLayer:
         lo: list[int] = []
         hi: list[int] = []
         holder: list[int] = []
-        get = status.get
         for entries in self.by_line:
             top = low = 0
             held = -1
             for v, c in entries:
-                s = get(c, OPEN)
+                s = status.get(c, OPEN)
                 if s == OUT:
                     continue
                 if not top:
@@ -94,11 +93,10 @@ class ItemLayer:
         gone = set(gone)
         lines = {j for c in gone for j in self.values[c]}
         loss = 0
-        get = status.get
         for j in lines:
             best = 0
             for v, c in self.by_line[j]:
-                if c == keep or (c not in gone and get(c, OPEN) != OUT):
+                if c == keep or (c not in gone and status.get(c, OPEN) != OUT):
                     best = v
                     break
             loss += hi[j] - best
@@ -264,10 +262,9 @@ class ItemLayer:
         owner: dict[int, int] = {}
         members: dict[int, list[int]] = {}
         lines_of: dict[int, list[int]] = {}
-        get = status.get
         holder, rank = prof.holder, self.rank
         for c, per_line in self.values.items():
-            if get(c, OPEN) != OPEN or not any(v > lo[j] for j, v in per_line.items()):
+            if status.get(c, OPEN) != OPEN or not any(v > lo[j] for j, v in per_line.items()):
                 continue
             # the lines it raises, and those it would take on rank from an item in of equal value there
             mine = [j for j, v in per_line.items()
@@ -433,11 +430,10 @@ class ItemLayer:
     def losses(self, status: dict[int, int], prof: Profile) -> dict[int, int]:
         """For each open item, how much ``sum(hi)`` drops if it alone is decided out."""
         loss: dict[int, int] = {}
-        get = status.get
         for j, entries in enumerate(self.by_line):
             first = None
             for v, c in entries:
-                s = get(c, OPEN)
+                s = status.get(c, OPEN)
                 if s == OUT:
                     continue
                 if first is None:
