@@ -51,7 +51,7 @@ from engine.promotions.options import (
 
 Reach = Callable[[int], "int | None"]
 MAX_WINDOW = 400_000  # cents of item-discount range scanned with the bitset; below it, every total counts
-NEAR = 3_000  # cents: a continuous bound further than this above the incumbent skips the bitset
+NEAR = 1_000  # cents: a continuous bound further than this above the incumbent skips the bitset
 EPS = 1e-6  # majorants are floats (slopes such as 0.35 are not exact in binary): floored only after adding this
 
 
