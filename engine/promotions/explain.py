@@ -37,22 +37,28 @@ def display_name(promotion: Promotion) -> str:
 
 
 def not_applied(promotion: Promotion, reason: str, detail: dict[str, str] | None = None) -> NotApplied:
-    """A NotApplied entry with its messages (entries are immutable: one per promotion object, reason and
-    detail is built once and reused by later quotes)."""
+    """A NotApplied entry with its messages. Entries are immutable: one whose detail carries no amount
+    (every reason but a threshold not reached) is built once per promotion object and reused by later
+    quotes; the others change from cart to cart and are built each time (kept, they would only pile up
+    for the garbage collector)."""
     detail = detail or {}
-    entries = _entries(promotion)
-    key = (reason, *sorted(detail.items()))
-    entry = entries.get(key)
-    if entry is None:
-        template = f"reason.{reason}.units" if "units" in detail else f"reason.{reason}"
-        entry = NotApplied(
-            promotion_id=promotion.id, name=display_name(promotion), reason=reason,  # type: ignore[arg-type]
-            detail=detail, messages=render(template, name=display_name(promotion), **detail),
-        )
-        if len(entries) >= 64:  # details carry amounts: keep a few per promotion
-            entries.clear()
-        entries[key] = entry
-    return entry
+    if reason != "threshold_not_reached":
+        entries = _entries(promotion)
+        key = (reason, *sorted(detail.items()))
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = _entry(promotion, reason, detail)
+        return entry
+    return _entry(promotion, reason, detail)
+
+
+def _entry(promotion: Promotion, reason: str, detail: dict[str, str]) -> NotApplied:
+    """A NotApplied entry with its messages in every locale."""
+    template = f"reason.{reason}.units" if "units" in detail else f"reason.{reason}"
+    return NotApplied(
+        promotion_id=promotion.id, name=display_name(promotion), reason=reason,  # type: ignore[arg-type]
+        detail=detail, messages=render(template, name=display_name(promotion), **detail),
+    )
 
 
 _entries: ObjectMemo[Promotion, dict[tuple, NotApplied]] = ObjectMemo(lambda promotion: {})
