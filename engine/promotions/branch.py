@@ -217,11 +217,9 @@ class Branch:
     def _certify(self, scene: Scene, status: Status, choice: Choice, where: int) -> None:
         """Price the combination that makes the item total where the node's bound is reached (when the
         relaxation is exact there, it is the node's best)."""
-        space = self.space
-        reduction = scene.prof.x_hi - where
-        items = space.items.witness(status, scene.prof, reduction, space.item_groups, reduction)
-        if items is not None:
-            self.result.consider(evaluate(space.board, (*space.leaf(choice), *items)))  # type: ignore[attr-defined]
+        outcome = self.space.witnessed(scene, status, choice, where)
+        if outcome is not None:
+            self.result.consider(outcome)  # type: ignore[attr-defined]
 
     def _greedy(self, status: Status, choice: Choice, scene: Scene, cut: int) -> None:
         """Price good completions for an early incumbent: every open item in (in a group the member that

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine.promotions.itemlayer import IN, OUT, ItemLayer
 from engine.promotions.options import Margin, Option, majorant_line
 from engine.promotions.relax import Scene
-from engine.promotions.stacking import Board, Outcome
+from engine.promotions.stacking import Board, Outcome, evaluate
 
 LAYER_ORDER = {"order": 0, "coupon": 1, "shipping": 2, "item": 3}
 
@@ -200,6 +200,17 @@ class Space:
             if u not in choice:
                 combo += self.units[u].options
         return tuple(combo)
+
+    def witnessed(self, scene: Scene, status: Status, choice: Choice, where: int, window: int = 0,
+                  out: frozenset[int] = frozenset()) -> Outcome | None:
+        """The combination of the node (less the options in ``out``) with the open items that make the item
+        total ``where`` (``ItemLayer.witness``, over ``window`` if it reaches that far, else just so far),
+        priced; None if no such items are known. Where the node's bound is exact, that is its best."""
+        reduction = scene.prof.x_hi - where
+        items = self.items.witness(status, scene.prof, max(window, reduction), self.item_groups, reduction)
+        if items is None:
+            return None
+        return evaluate(self.board, (*(m for m in self.leaf(choice) if m not in out), *items))
 
     def decide(self, u: int, c: int | None, status: Status, choice: Choice) -> tuple[Status, Choice]:
         """Copies of the decisions with unit u set to option c (None: none of them)."""

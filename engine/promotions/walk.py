@@ -128,22 +128,21 @@ class Walk:
         return True
 
     def _certify(self, scene: Scene, status: Status, choice: Choice, out: frozenset[int], where: int) -> bool:
-        """Price the combination that makes the item total where the bound is reached (``ItemLayer.witness``);
+        """Price the combination that makes the item total where the bound is reached (``Space.witnessed``);
         if it reaches the target with every member giving, it is the walk's known combination (True)."""
         space = self.space
-        reduction = scene.prof.x_hi - where
-        items = space.items.witness(status, scene.prof, scene.window, space.item_groups, reduction)
-        if items is None:
+        outcome = space.witnessed(scene, status, choice, where, scene.window, out)  # the clusters the check found
+        if outcome is None:
             return False
-        combo = (*(m for m in space.leaf(choice) if m not in out), *items)
-        outcome = evaluate(space.board, combo)
         self.branch.result.consider(outcome)  # type: ignore[attr-defined]
-        giving = set(outcome.members)
-        if (outcome.margin_ok and (outcome.saving, outcome.gift_units) == self.target
-                and all(m in giving for m in combo if m not in space.shipping)):
-            self.known = frozenset(combo)
-            return True
-        return False
+        if not outcome.margin_ok or (outcome.saving, outcome.gift_units) != self.target:
+            return False
+        combo = frozenset(outcome.members)
+        # every member gives: the decided ones and the witness's items, whatever shipping option waived the fee
+        if any(v is not None and v not in combo and v not in space.shipping for v in choice.values()):
+            return False
+        self.known = combo
+        return True
 
     def _completes(self, status: Status, choice: Choice, out: frozenset[int]) -> bool:
         """Whether the known combination is a completion of the node: it holds every promotion decided in and
