@@ -218,7 +218,7 @@ class ItemLayer:
         for pos, more, cut in chosen:
             _, _, _, _, items, lines = parts[pos]
             order, start, guards, holders = self._frame(lines, prof)
-            key = (tuple(sorted(items)), start, tuple(order), guards, holders)
+            key = _cluster_key(items, order, start, guards, holders)
             known = self._picks.get(key)
             if known is None or known[0] < window:
                 enumerated = self._enumerate(items, order, start, guards, holders, prof, groups, bit, window, True)
@@ -312,7 +312,7 @@ class ItemLayer:
         the reductions sorted (a narrower window takes a prefix).
         """
         order, start, guards, holders = self._frame(lines, prof)
-        key = (tuple(sorted(items)), start, tuple(order), guards, holders)
+        key = _cluster_key(items, order, start, guards, holders)
         found = self._cuts.get(key)
         if found is not None and found[0] >= window:
             if found[1] is None:
@@ -458,6 +458,12 @@ class ItemLayer:
             if status.get(c, OPEN) != OUT:
                 cuts.add(top - v)
         return cuts
+
+
+def _cluster_key(items: list[int], order: list[int], start: tuple[int, ...], guards: tuple[tuple[int, ...], ...],
+                 holders: tuple[int, ...]) -> tuple:
+    """A cluster's identity at a node: its items, lines, their least values and the items in guarding them."""
+    return (tuple(sorted(items)), start, tuple(order), guards, holders)
 
 
 def _held(prof: Profile) -> dict[int, list[int]]:
