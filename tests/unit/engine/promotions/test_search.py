@@ -59,6 +59,15 @@ def _item_node(r: random.Random, count: int):  # type: ignore[no-untyped-def]
     return space, items, status
 
 
+def _reachable_node(r: random.Random, count: int):  # type: ignore[no-untyped-def]
+    """A random item node (``_item_node``), its profile, a window over every total its items can make, and
+    the reachable-totals bitset over it."""
+    space, items, status = _item_node(r, count)
+    prof = space.items.profile(status)
+    window = prof.x_hi - prof.x_lo + 1
+    return space, items, status, prof, window, space.items.reachable(status, prof, window, space.item_groups)
+
+
 def _lines_taken(space: Space, picked: list[int]) -> tuple[list[int], set[int]]:
     """Per line the best value of the picked items, and the items that take a line: the best value,
     ties to the better rank."""
@@ -73,10 +82,8 @@ def _lines_taken(space: Space, picked: list[int]) -> tuple[list[int], set[int]]:
 @given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=8))
 def test_reachable_item_totals_are_exactly_the_totals_of_item_subsets_where_every_item_in_gives(rng_seed: int, count: int) -> None:
     r = random.Random(rng_seed)
-    space, items, status = _item_node(r, count)
-    groups, prof = space.item_groups, space.items.profile(status)
-    window = prof.x_hi - prof.x_lo + 1  # every total the items can make
-    bits = space.items.reachable(status, prof, window, groups)
+    space, items, status, prof, window, bits = _reachable_node(r, count)
+    groups = space.item_groups
     opened = [c for c in items if status[c] == 0]
     totals = set()
     for size in range(len(opened) + 1):
@@ -97,10 +104,8 @@ def test_reachable_item_totals_are_exactly_the_totals_of_item_subsets_where_ever
 @given(st.integers(min_value=0, max_value=2**32), st.integers(min_value=1, max_value=8))
 def test_every_reachable_total_has_a_witness_that_makes_it(rng_seed: int, count: int) -> None:
     r = random.Random(rng_seed)
-    space, items, status = _item_node(r, count)
-    groups, prof = space.item_groups, space.items.profile(status)
-    window = prof.x_hi - prof.x_lo + 1
-    bits = space.items.reachable(status, prof, window, groups)
+    space, items, status, prof, window, bits = _reachable_node(r, count)
+    groups = space.item_groups
     ins = [c for c in items if status[c] == IN]
     made = [rr for rr in range(window + 1) if bits >> rr & 1]
     missed = [rr for rr in range(window + 1) if not bits >> rr & 1]
