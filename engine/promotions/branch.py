@@ -81,7 +81,10 @@ class Branch:
                 return  # an item in gives nothing: its sibling (the item out) holds the same combinations
             members = _Lazy(lambda: self._members(scene, status, choice))
             if not forced:  # after decisions forced in place the node's bound still holds: children bound themselves
-                bound, where = space.bound(scene, status, choice, self.result.winner.saving)  # type: ignore[attr-defined]
+                bound, where = space.bound(scene, status, choice, self.result.winner.saving, exact_top=True)  # type: ignore[attr-defined]
+                if scene.settled is not None:  # its best combination is known
+                    self.result.consider(scene.settled)  # type: ignore[attr-defined]
+                    return
                 units = space.units_bound(scene, choice)
             if self._pruned((-bound, -units), members):
                 return
@@ -98,6 +101,9 @@ class Branch:
                     # high: a target no completion makes, which a walk would chase in vain. With them it
                     # is usually exact; if it comes out lower, the node is not walked but put off below.
                     tight = self._precise(scene, status, choice, bound)
+                    if scene.settled is not None:
+                        self.result.consider(scene.settled)  # type: ignore[attr-defined]
+                        return
                     walk = tight[0] == bound
                     bound, where = tight
                 if walk and Walk(space, self, (bound, units)).run(status, choice):
@@ -209,9 +215,9 @@ class Branch:
         space = self.space
         incumbent = self.result.winner.saving  # type: ignore[attr-defined]
         floor = max(incumbent, bound - NEAR)
-        found = space.bound(scene, status, choice, floor, precise=True)
+        found = space.bound(scene, status, choice, floor, precise=True, exact_top=True)
         if found[0] < floor and floor > incumbent:
-            found = space.bound(scene, status, choice, incumbent, precise=True)
+            found = space.bound(scene, status, choice, incumbent, precise=True, exact_top=True)
         return found
 
     def _certify(self, scene: Scene, status: Status, choice: Choice, where: int) -> None:

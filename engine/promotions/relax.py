@@ -112,6 +112,7 @@ class Scene:
         self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
         self.approximate = False  # the last bound skipped the reachable totals (``bound``)
         self.window = 0  # the reachable totals' window of the last bound (0: it used none)
+        self.settled: Any = None  # the node's best combination, when the bound found it (``Space._exact_top``)
         self.beaten: dict[int, bool] = {}  # items that cannot be in at this node (``Space.beaten``), memo
         self.memo: dict[str, Any] = {}  # other per-node results of the search (``Space``)
         self._points: dict[int, Point] = {}
@@ -136,6 +137,7 @@ class Scene:
             for i, f in enumerate(self.decided) if f.o.layer == "coupon" and f.o.kind in ("threshold_off", "percent_off")
         ]
         self._low_shared: list | None = None  # ``low_shared``, built on first use
+        self._mono: list[tuple[Option, int, int, int, int]] | None = None  # ``_least_later``'s coupons, on first use
         # the least cap of any case of decided gifts given (``floors.low``)
         self.least_cap = margin.cap(sum(f.o.prep.gift_cost * f.o.prep.gift_qty for f in self.decided if f.o.kind == "gift"))
         self.gifts = [(i, prof.x_lo - f.lo, f.o.c in (stock_safe or set())) for i, f in enumerate(self.decided)
@@ -592,7 +594,7 @@ class Scene:
                 for k in range(len(p.maybe) + 1) for sub in combinations(p.maybe, k)]
 
     def bound(self, floor: int, bits_for: Callable[[int], int] | None, top_reachable: bool = False,
-              precise: bool = False) -> tuple[int, int]:
+              precise: bool = False, below: bool = False) -> tuple[int, int]:
         """(bound, the total X where it is reached): the most any completion saves, exactly when >= floor.
 
         ``floor``: below it the caller prunes anyway, so the scan may stop with any value < floor.
@@ -600,11 +602,15 @@ class Scene:
         ``top_reachable``: x_hi itself is reachable, so a best found there needs no bitset.
         ``precise``: use the reachable totals however far above the floor the continuous bound lies
         (else only within ``NEAR`` of it; ``approximate`` tells afterwards whether they were skipped).
+        ``below``: only the totals below x_hi (the caller knows the value at x_hi exactly).
         """
         prof = self.prof
         self.approximate = False
         self.window = 0
-        best, where, depth = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo), bits_for is None)
+        start = prof.x_hi - 1 if below else prof.x_hi
+        if start < prof.x_lo:
+            return -1, prof.x_hi
+        best, where, depth = self._scan(floor, _every(prof.x_lo), _every(prof.x_lo), bits_for is None, start)
         if best < floor or bits_for is None or prof.x_hi == prof.x_lo or (top_reachable and where == prof.x_hi):
             return best, where
         if best - floor > NEAR and not precise:  # the reachable totals only close small gaps: not worth it this far above
@@ -622,13 +628,14 @@ class Scene:
             self.window = window
             high = _reachable_high(bits, prof.x_hi, window)
             low = _reachable_low(bits, prof.x_hi, window)
-            best, where, _ = self._scan(floor, high, low)
+            best, where, _ = self._scan(floor, high, low, True, start)
             if best < floor or where >= prof.x_hi - window or window >= widest:
                 return best, where
             window = min(widest, 2 * (prof.x_hi - where))
 
-    def _scan(self, floor: int, high: Reach, low: Reach, exact: bool = True) -> tuple[int, int, int]:
-        """Walk the pieces downwards from x_hi; each is evaluated at its highest reachable total.
+    def _scan(self, floor: int, high: Reach, low: Reach, exact: bool = True, start: int = -1) -> tuple[int, int, int]:
+        """Walk the pieces downwards from x_hi (or ``start``, if >= 0); each is evaluated at its highest
+        reachable total.
 
         ``exact``: the totals are the reachable ones, so the walk may stop at the ceiling; a first, continuous
         walk goes on to measure the depth the reachable totals must cover.
@@ -636,7 +643,7 @@ class Scene:
         """
         x_lo, x_hi = self.prof.x_lo, self.prof.x_hi
         best, where, depth = -1, x_hi, 0
-        x: int | None = x_hi
+        x: int | None = x_hi if start < 0 else start
         while x is not None and x >= x_lo:
             x = high(x)
             if x is None or x < x_lo:
@@ -651,8 +658,50 @@ class Scene:
             cap = self.majorant(x, p)
             if cap <= best or cap < floor - EPS or p.delta >= BIG or (exact and best >= self.ceiling):
                 break
+            if value < 0 and not p.dead:  # refused by the margin guard: skip the totals surely refused below
+                least = self._least_later(x)
+                if x + least > self.cap and self.cap - least < x - p.delta:
+                    x = self.cap - least
+                    continue
             x -= p.delta
         return best, where, depth
+
+    def _least_later(self, x: int) -> int:
+        """A lower bound of the later merchandise discount of every completion at total x that never grows
+        with x (unlike ``floors.low``, whose coupon floors subtract the order values at x): the biggest
+        decided order 满减 at x, plus the biggest decided 满减 / percentage coupon's own floor on its base
+        less the most the orders before it can take of its lines anywhere in the node (their top value, at
+        most their prorated share over their least base). So every total x' <= x has x' + this(x') >=
+        x' + this(x): where x + this(x) exceeds the cap, every total above cap - this(x) is refused for sure
+        (the scan jumps there instead of walking down the refused pieces one by one)."""
+        if self._mono is None:
+            coupons = []
+            for i, out, touching in self.low_coupons:
+                taken = 0
+                for k, share in touching:
+                    top = self.decided[k].top
+                    if share is not None:
+                        held, count, _, _, hi_k = share
+                        least_base = self.decided[k].o.full - hi_k
+                        if least_base > 0:
+                            top = min(top, (top * held) // least_base + count)
+                    taken += top
+                f = self.decided[i]
+                coupons.append((f.o, out, f.lo, f.hi, taken))
+            self._mono = coupons
+        best_order = 0
+        for m, out, lo, hi in self.low_orders:
+            xm = x - out
+            xm = lo if xm < lo else (hi if xm > hi else xm)
+            best_order = max(best_order, merch_value(m, m.full - xm))
+        best_coupon = 0
+        for o, out, lo, hi, taken in self._mono:
+            xc = x - out
+            xc = lo if xc < lo else (hi if xc > hi else xc)
+            base = o.full - xc - taken
+            if base > 0:
+                best_coupon = max(best_coupon, merch_value(o, base))
+        return best_order + best_coupon
 
 
 def _every(x_lo: int) -> Reach:

@@ -9,10 +9,12 @@ node into its ``relax.Scene``; ``Space.bound`` bounds the saving of every comple
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from engine.promotions.calculators import Prepared
 from engine.promotions.itemlayer import IN, OUT, ItemLayer
+from engine.promotions.money import BP
 from engine.promotions.options import Margin, Option, majorant_line
 from engine.promotions.relax import Scene
 from engine.promotions.stacking import Board, Outcome, evaluate
@@ -95,11 +97,65 @@ class Space:
         scene.memo["outs"] = {c for c, s in status.items() if s == OUT}
         return scene
 
-    def bound(self, scene: Scene, status: Status, choice: Choice, floor: int, precise: bool = False) -> tuple[int, int]:
+    def bound(self, scene: Scene, status: Status, choice: Choice, floor: int, precise: bool = False,
+              exact_top: bool = False) -> tuple[int, int]:
         """(most any completion saves — exactly when >= floor, the item total where reached); ``precise``:
-        with the reachable totals even far above the floor (``Scene.bound``)."""
-        return scene.bound(floor, lambda w: self.items.reachable(status, scene.prof, w, self.item_groups),
-                           self._top_reachable(scene, status, choice), precise)
+        with the reachable totals even far above the floor (``Scene.bound``).
+
+        ``exact_top`` (``_exact_top``): where the relaxation is highest at x_hi, the completions there are
+        priced instead; if they beat every total below, the node is settled (``scene.settled``)."""
+        reach = lambda w: self.items.reachable(status, scene.prof, w, self.item_groups)  # noqa: E731
+        top = self._top_reachable(scene, status, choice)
+        found = scene.bound(floor, reach, top, precise)
+        if exact_top and top and found[1] == scene.prof.x_hi and found[0] >= floor and not scene.capped and all(
+                u in choice for u in self.later_units):
+            return self._exact_top(scene, status, choice, floor, precise, reach, found)
+        return found
+
+    def _exact_top(self, scene: Scene, status: Status, choice: Choice, floor: int, precise: bool,
+                   reach: Callable[[int], int], found: tuple[int, int]) -> tuple[int, int]:
+        """The bound of a node whose relaxation is highest at x_hi, every open item can be in at once and every
+        later unit is decided.
+
+        A completion reaching x_hi leaves every line at its ``hi``, so all of them leave the same amounts to the
+        later layers and save the same: what the one with every open item in saves (``all_in``), priced exactly
+        (the relaxation's value there carries the rounding play of percentages and per-line coupons, cents that
+        keep open a node the incumbent ties). That one also ranks best of them: an item giving in another but
+        not in it lost its lines to better-ranked items of equal value, which that other lacks. Only the totals
+        below x_hi are then bounded by the relaxation; if all of them save less, the node's best is that
+        combination (``scene.settled``). Refused by the margin guard, or with a decided option that gives
+        nothing there, the top counts for nothing (those completions are another node's); with two members of
+        one group giving, the relaxation's value stands."""
+        outcome = evaluate(self.board, self.all_in(status, choice))
+        if not self._one_per_group(outcome.members):
+            return found  # a legal completion may still reach x_hi (one of the two holding a line another ties)
+        members = set(outcome.members)
+        gives = all(c is None or c in members or c in self.items.values for c in choice.values())
+        exact = outcome.saving if outcome.margin_ok and gives else -1
+        if exact > found[0]:  # cannot be: the relaxation bounds it (kept as a guard)
+            return found
+        below = scene.bound(floor, reach, False, precise, below=True)
+        if exact < below[0]:
+            return below
+        scene.capped = outcome.discount == self.margin.cap(outcome.gift_cost)
+        scene.approximate = False
+        if exact > below[0]:
+            scene.settled = outcome
+        return exact, scene.prof.x_hi
+
+    def _one_per_group(self, members: tuple[int, ...]) -> bool:
+        """At most one member per stacking group."""
+        groups = [g for c in members if (g := self.board.candidates[c].promotion.stacking.group)]
+        return len(groups) == len(set(groups))
+
+    def all_in(self, status: Status, choice: Choice) -> tuple[int, ...]:
+        """The node's decided combination with every open item in (and every free-shipping option left open)."""
+        values = self.items.values
+        combo = list(self.leaf(choice))
+        for u, unit in enumerate(self.units):
+            if u not in choice:
+                combo += [c for c in unit.options if c in values and c not in status]
+        return tuple(combo)
 
     def units_bound(self, scene: Scene, choice: Choice, out: Iterable[int] = ()) -> int:
         """Most gift units any completion of the node can have."""
@@ -276,10 +332,29 @@ def _option(board: Board, c: int, alone: Outcome) -> Option:
     return Option(
         c=c, layer=cand.layer, kind=kind, prep=prep, lines=cand.lines, lineset=frozenset(cand.lines),
         full=sum(board.amounts[j] for j in cand.lines), slope=slope, offset=offset,
-        fixed=len(cand.lines) if kind == "per_line" else 0, amounts=tuple(board.amounts[j] for j in cand.lines),
+        fixed=rounding_play(prep, [board.qtys[j] for j in cand.lines]) if kind == "per_line" else 0, amounts=tuple(board.amounts[j] for j in cand.lines),
         qtys=tuple(board.qtys[j] for j in cand.lines), gift=prep.gift_value * prep.gift_qty if kind == "gift" else 0,
         units=prep.gift_qty if kind == "gift" else 0, priority=cand.priority, rank=cand.rank,
     )
+
+
+def rounding_play(prep: Prepared, qtys: list[int]) -> int:
+    """How much a per-line coupon's calculator can give more on some amounts than on bigger ones (cents).
+
+    特价 (``max(0, amount - price × qty)`` a line) never does. 买X送Y takes the cheapest units: the exact
+    worth of the cheapest ones grows with the amounts, but each line with discounted units rounds its
+    share (half up, up to half a cent either way), so two sets of amounts can differ by a cent for each
+    such line of both: at most the discounted units, and at most the lines. At 100 % off a line whose units
+    are all discounted needs no rounding, and only the last line reached can be discounted in part: one
+    line each, one cent in all. ``max_off`` only caps the sum (still monotone)."""
+    if prep.kind != "buy_x_get_y":
+        return 0
+    free = (sum(qtys) // (prep.buy + prep.get)) * prep.get
+    if free <= 0:
+        return 0
+    if prep.bp == BP:  # 100 %
+        return 1
+    return min(len(qtys), free)
 
 
 def _first_step(o: Option) -> int | None:
