@@ -85,7 +85,7 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
                 part += (values[k] * (amount - prof.lo[j])) // base + 2 if base > 0 else amount
             kept.append(max(0, amount - prof.hi[j] - part))
         kept_by[i] = kept
-        floor = sum(CALCULATORS[f.o.prep.kind](f.o.prep, kept, list(f.o.qtys))) - len(f.o.lines)
+        floor = sum(CALCULATORS[f.o.prep.kind](f.o.prep, kept, list(f.o.qtys))) - f.o.fixed  # its rounding play
         floors.append((i, f, max(0, floor), -1))
     if not floors:
         return 0

@@ -348,8 +348,9 @@ class Scene:
                 best = min(best, amount - taken)
         return best
 
-    def _per_line_at(self, f: _Frame, x: int) -> tuple[int, float, int]:
-        """A per-line coupon just below total x: (upper bound, growth per cent of x falling, piece length).
+    def _per_line_at(self, f: _Frame, x: int) -> tuple[int, float, int, int]:
+        """A per-line coupon just below total x: (upper bound, growth per cent of x falling, piece length,
+        cents of rounding play of the totals below x).
 
         At total x its lines carry at least ``xo`` of item discount (x less what the lines outside can
         take): ``extra = xo - sum(lo)`` beyond their least. However that is spread, each line takes at
@@ -360,9 +361,12 @@ class Scene:
         total every line is at hi; the coupon gets its most only where the item total leaves its lines.
 
         If a decided order promotion whose item discount is exact at x covers the coupon's lines, its
-        rate t / base at x is exact: each line keeps at most kept × (1 - t / base) + 1. Inside a piece
-        t is fixed and the base grows by one per cent x falls, so the lines grow by at most
-        kept × t / base² per cent (``growth``); the calculators grow no faster than the amounts.
+        rate t / base at x is exact: the order takes at least floor(t × amount / base) of a line (largest
+        remainder), so at x each line keeps at most kept - floor(kept × t / base), which grows with kept.
+        Inside a piece t is fixed and the base grows by one per cent x falls, so the lines grow by at most
+        kept × t / base² per cent (``growth``), plus a cent a line where a floor drops (the fourth value,
+        rounding play of the totals below x: ``Point.rounding``); the calculators grow no faster than the
+        amounts.
         """
         o = f.o
         rate = None
@@ -384,7 +388,7 @@ class Scene:
             step = min(extra, max(1, spare // 8))
             extra -= step - 1  # at the bottom of the piece
         elif rate is None:
-            return f.top, 0.0, step
+            return f.top, 0.0, step, 0
         low, high = self.prof.lo, self.prof.hi
         kept = []
         growth = 0.0
@@ -393,9 +397,10 @@ class Scene:
             left = amount - low[j] - (must if must > 0 else 0)
             if rate is not None:
                 growth += left * rate[0] / (rate[1] * rate[1])
-                left = max(0, min(left, left - (left * rate[0]) // rate[1] + 1))
+                left = max(0, min(left, left - (left * rate[0]) // rate[1]))
             kept.append(max(0, left))
-        return min(f.top, sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys))) + o.fixed), growth, step
+        value = min(f.top, sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys))) + o.fixed)
+        return value, growth, step, (0 if rate is None else len(o.lines))
 
     def _add_term(self, frames: list[_Frame]) -> None:
         """Constant options (their value cannot change over the node) are folded into constants."""
@@ -497,10 +502,10 @@ class Scene:
             acc.ship = acc.ship or hit
             return 0, 0, 0.0, 0, 0.0, hit
         if kind == "per_line":
-            v, s, step = self._per_line_at(f, x)
+            v, s, step, play = self._per_line_at(f, x)
             if step < acc.delta:
                 acc.delta = step
-            return v, 0, s, o.fixed, float(f.top), True
+            return v, 0, s, o.fixed + play, float(f.top), True
         v = merch_value(o, base)
         grow = base + 1 if f.sources else base  # the order share is floored: one cent of play
         line = float(f.top) if o.slope == math.inf else min(float(f.top), o.slope * grow + o.offset)
@@ -617,7 +622,9 @@ class Scene:
             self.approximate = True
             return best, where
         # Below the window every total counts as reachable (still a relaxation), so the window only
-        # buys precision: the depth the continuous scan needed is where the precision matters — unless
+        # buys precision: where the continuous scan found its best is where the precision matters (twice
+        # the depth of that piece: its evaluation looks at the reachable totals below it; the scan often
+        # goes on far deeper before its majorant stops it, and the window's cost grows with it) — unless
         # no reachable total in it reaches the floor, and the scan finds its best below it, among the
         # totals that only count as reachable (the margin guard pushed the scan down past totals the
         # items cannot make): then the window widens to take that in, and the scan runs again.
@@ -639,10 +646,11 @@ class Scene:
 
         ``exact``: the totals are the reachable ones, so the walk may stop at the ceiling; a first, continuous
         walk goes on to measure the depth the reachable totals must cover.
-        Returns (bound, total where reached, how far below x_hi the walk went).
+        Returns (bound, total where reached, the window the reachable totals should cover: twice as far
+        below x_hi as the piece holding the best reaches, plus ten yuan, at most as far as the walk went).
         """
         x_lo, x_hi = self.prof.x_lo, self.prof.x_hi
-        best, where, depth = -1, x_hi, 0
+        best, where, depth, best_depth = -1, x_hi, 0, 0
         x: int | None = x_hi if start < 0 else start
         while x is not None and x >= x_lo:
             x = high(x)
@@ -653,7 +661,7 @@ class Scene:
             depth = x_hi - left
             value, at = self.piece(x, p, left, high, low)
             if value > best:
-                best, where = value, at
+                best, where, best_depth = value, at, depth
                 self.capped = self.piece_capped
             cap = self.majorant(x, p)
             if cap <= best or cap < floor - EPS or p.delta >= BIG or (exact and best >= self.ceiling):
@@ -664,7 +672,7 @@ class Scene:
                     x = self.cap - least
                     continue
             x -= p.delta
-        return best, where, depth
+        return best, where, min(depth, 2 * best_depth + 1000)
 
     def _least_later(self, x: int) -> int:
         """A lower bound of the later merchandise discount of every completion at total x that never grows

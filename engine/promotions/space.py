@@ -341,20 +341,17 @@ def _option(board: Board, c: int, alone: Outcome) -> Option:
 def rounding_play(prep: Prepared, qtys: list[int]) -> int:
     """How much a per-line coupon's calculator can give more on some amounts than on bigger ones (cents).
 
-    特价 (``max(0, amount - price × qty)`` a line) never does. 买X送Y takes the cheapest units: the exact
-    worth of the cheapest ones grows with the amounts, but each line with discounted units rounds its
-    share (half up, up to half a cent either way), so two sets of amounts can differ by a cent for each
-    such line of both: at most the discounted units, and at most the lines. At 100 % off a line whose units
-    are all discounted needs no rounding, and only the last line reached can be discounted in part: one
-    line each, one cent in all. ``max_off`` only caps the sum (still monotone)."""
-    if prep.kind != "buy_x_get_y":
+    特价 (``max(0, amount - price × qty)`` a line) never does. 买X送Y takes the cheapest units: their exact worth
+    W grows with the amounts, and each line with discounted units rounds its share half up. At 100 % off a line
+    whose units are all discounted gives its whole amount, and only the last line reached is discounted in
+    part, so the calculator gives W rounded half up: never more on smaller amounts. At another percentage each
+    line with discounted units rounds (half a cent either way), so two sets of amounts can differ by a cent
+    for each such line of both: at most the discounted units, and at most the lines. ``max_off`` only caps
+    the sum."""
+    if prep.kind != "buy_x_get_y" or prep.bp == BP:
         return 0
     free = (sum(qtys) // (prep.buy + prep.get)) * prep.get
-    if free <= 0:
-        return 0
-    if prep.bp == BP:  # 100 %
-        return 1
-    return min(len(qtys), free)
+    return min(len(qtys), max(0, free))
 
 
 def _first_step(o: Option) -> int | None:

@@ -390,18 +390,28 @@ def test_branch_and_bound_equals_brute_force_when_per_line_coupons_follow_a_manj
     assert fast.proven and fast.winner.key == slow.winner.key
 
 
-def test_a_free_unit_coupon_plays_one_cent_at_most_on_the_amounts_a_percent_off_unit_a_cent_a_line() -> None:
-    # 买2送1 at 100 %: only the last line reached is discounted in part, so the rounding of the free units' worth
-    # moves the total by one cent at most whatever the amounts; 第二件半价 rounds every discounted line.
+def test_a_free_unit_coupon_never_gives_more_on_smaller_amounts_a_percent_off_unit_may_by_a_cent_a_line() -> None:
+    # 买2送1 at 100 %: whole lines give their amounts and only the last line reached is discounted in part, so the
+    # calculator gives the free units' exact worth rounded half up, which grows with the amounts; 第二件半价 rounds
+    # every discounted line.
     from engine.promotions.calculators import prepare
     from engine.promotions.space import rounding_play
     free = prepare(Promotion.model_validate(promo("f", "buy_x_get_y", {"buy": 2, "get": 1}, coupon="C1")))
     half = prepare(Promotion.model_validate(promo("h", "buy_x_get_y", {"buy": 1, "get": 1, "get_percent_off": 50},
                                                   coupon="C1")))
     special = prepare(Promotion.model_validate(promo("s", "fixed_price", {"price": "9.90"}, coupon="C1")))
-    assert rounding_play(free, [2, 3, 1]) == 1 and rounding_play(free, [1, 1]) == 0
+    assert rounding_play(free, [2, 3, 1]) == 0 and rounding_play(free, [1, 1]) == 0
     assert rounding_play(half, [2, 3, 1]) == 3 and rounding_play(half, [1, 1, 1]) == 1
     assert rounding_play(special, [2, 3, 1]) == 0
+    # and the claim itself, on random amounts: never more on amounts that are all at most as big
+    from engine.promotions.calculators import buy_x_get_y
+    r = random.Random(3)
+    for _ in range(3000):
+        qtys = [r.randint(1, 4) for _ in range(r.randint(1, 4))]
+        small = [r.randint(q, 1500) for q in qtys]
+        big = [a + r.choice([0, 0, 1, r.randint(1, 300)]) for a in small]
+        assert sum(buy_x_get_y(free, small, qtys)) <= sum(buy_x_get_y(free, big, qtys))
+        assert sum(buy_x_get_y(half, small, qtys)) <= sum(buy_x_get_y(half, big, qtys)) + rounding_play(half, qtys)
 
 
 @seed(7170)
