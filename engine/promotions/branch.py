@@ -106,7 +106,7 @@ class Branch:
                         return
                     walk = tight[0] == bound
                     bound, where = tight
-                if walk and Walk(space, self, (bound, units)).run(status, choice):
+                if walk and Walk(space, self, (bound, units)).run(status, choice, scene, where):
                     return  # ties at the margin cap, settled in rank order
                 # Not settled. The combination making the item total where the bound is reached is the
                 # node's best when the bound is exact: priced now, it lets the rest of the search prune.

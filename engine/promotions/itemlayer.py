@@ -174,10 +174,10 @@ class ItemLayer:
         return {g: 1 << k for k, g in enumerate(sorted(set(groups.values())))}
 
     def witness(self, status: dict[int, int], prof: Profile, window: int, groups: dict[int, str] | None,
-                reduction: int) -> list[int] | None:
+                reduction: int, nearest: bool = False) -> list[int] | None:
         """Open items whose addition makes the item total ``x_hi - reduction``, every item in keeping a line
         and at most one item per group (a completion ``reachable`` counts); None if it counts none, or
-        only through a line's menu (a superset)."""
+        only through a line's menu (a superset). ``nearest``: the highest such total at most that one."""
         given = groups
         groups = groups or {}
         if reduction < 0 or reduction > window:
@@ -201,6 +201,17 @@ class ItemLayer:
             cached = self._prefixes.get((*ids[:pos + 1], later[pos + 1]))
             stages.append(cached[1] if cached is not None and cached[0] >= window else
                           _combine(stages[-1], part[2], later[pos + 1], mask))
+        if nearest:
+            found_r = -1
+            for bits in stages[-1].values():
+                rest = bits >> reduction
+                if rest:
+                    r = reduction + (rest & -rest).bit_length() - 1
+                    if found_r < 0 or r < found_r:
+                        found_r = r
+            if found_r < 0:
+                return None
+            reduction = found_r
         keys = [k for k, bits in stages[-1].items() if bits >> reduction & 1]
         if not keys:
             return None

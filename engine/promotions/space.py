@@ -20,6 +20,7 @@ from engine.promotions.relax import Scene
 from engine.promotions.stacking import Board, Outcome, evaluate
 
 LAYER_ORDER = {"order": 0, "coupon": 1, "shipping": 2, "item": 3}
+WITNESS_TRIES = 3  # a witness refused by the margin guard is moved down by its excess this many times at most
 
 Status = dict[int, int]
 Choice = dict[int, "int | None"]
@@ -263,10 +264,22 @@ class Space:
         total ``where`` (``ItemLayer.witness``, over ``window`` if it reaches that far, else just so far),
         priced; None if no such items are known. Where the node's bound is exact, that is its best."""
         reduction = scene.prof.x_hi - where
-        items = self.items.witness(status, scene.prof, max(window, reduction), self.item_groups, reduction)
-        if items is None:
-            return None
-        return evaluate(self.board, (*(m for m in self.leaf(choice) if m not in out), *items))
+        width = max(window, reduction)
+        decided = [m for m in self.leaf(choice) if m not in out]
+        found: Outcome | None = None
+        for attempt in range(WITNESS_TRIES):
+            items = self.items.witness(status, scene.prof, width, self.item_groups, reduction, attempt > 0)
+            if items is None:
+                return found
+            found = evaluate(self.board, (*decided, *items))
+            over = found.discount - self.margin.cap(found.gift_cost)
+            if found.margin_ok or over <= 0 or reduction + over > width:
+                return found
+            # Refused by the margin guard by ``over`` cents: the relaxation's least later discount was that
+            # much low for these items. The same later discount on that much less item discount meets the
+            # cap: the items making the highest total at most that far below are priced next.
+            reduction += over
+        return found
 
     def decide(self, u: int, c: int | None, status: Status, choice: Choice) -> tuple[Status, Choice]:
         """Copies of the decisions with unit u set to option c (None: none of them)."""

@@ -38,14 +38,18 @@ class Walk:
         self.known: frozenset[int] | None = None
         self._misses = self._wait = 0  # certificates that fell short in a row; checks to pass before the next try
 
-    def run(self, status: Status, choice: Choice) -> bool:
+    def run(self, status: Status, choice: Choice, scene: Scene | None = None, where: int = 0) -> bool:
         """Walk below the node; True if that settles it.
 
         The walk only follows completions that may reach the target (the node's bound): if it ends
         without the incumbent reaching the target, completions between the incumbent and the target
         were not looked at, and the node is not settled; nor is it when the allowance runs out.
+        ``scene`` and ``where``: the node's relaxation and where its bound is reached, when its reachable
+        totals were taken (the combination making that total may be a known one from the start).
         """
         space = self.space
+        if scene is not None and scene.window:
+            self._certify(scene, status, choice, frozenset(), where)
         order = sorted((c for u, unit in enumerate(space.units) if u not in choice for c in unit.options
                         if status.get(c) != OUT), key=self.rank.__getitem__)
         try:

@@ -122,6 +122,15 @@ def test_every_reachable_total_has_a_witness_that_makes_it(rng_seed: int, count:
         per_line, takers = _lines_taken(space, picked)
         assert prof.x_hi - sum(per_line) == reduction
         assert all(c in takers for c in ins)  # every item in still gives something
+    for reduction in r.sample(range(window + 1), min(window + 1, 20)):  # the highest total at most that one
+        found = space.items.witness(status, prof, window, groups, reduction, nearest=True)
+        above = [rr for rr in made if rr >= reduction]
+        if not above:
+            assert found is None
+            continue
+        assert found is not None
+        per_line, takers = _lines_taken(space, ins + found)
+        assert prof.x_hi - sum(per_line) == above[0] and all(c in takers for c in ins)
 
 
 def _later_mix(r: random.Random, i: int) -> dict:
