@@ -46,6 +46,8 @@ class ItemLayer:
         for entries in self.by_line:
             entries.sort(key=lambda e: (-e[0], rank[e[1]]))
         self._cuts: dict[tuple, tuple[int, dict[int, tuple[int, ...]] | None]] = {}
+        # open items whose cluster had too many states, with the least window it had them at (``_cluster_cuts``)
+        self._too_big: dict[frozenset[int], int] = {}
         self._part_ids: dict[tuple, int] = {}  # a cluster's (or line menu's) identity -> a small number
         # the clusters' reductions combined so far, by (the parts combined, the groups later parts use):
         # (window, per set of groups used the bitset); ``reachable`` resumes from the longest one it finds
@@ -331,9 +333,20 @@ class ItemLayer:
             if found[0] == window:
                 return key, found[1]
             return key, {m: cuts[:bisect_right(cuts, window)] for m, cuts in found[1].items()}
+        # The same open items were too many before at a window no wider: so they are again (almost always:
+        # only a profile that changed on their lines could make fewer states). Each try costs the enumeration
+        # of STATE_LIMIT states before it gives up; the line menus that stand in are a superset either way.
+        crowd = frozenset(items)
+        failed = self._too_big.get(crowd)
+        if failed is not None and failed <= window:
+            return key, None
+        for other, at in self._too_big.items():  # one item fewer than a crowd that was too many: too many still
+            if at <= window and len(other) == len(crowd) + 1 and crowd < other:
+                return key, None
         enumerated = self._enumerate(items, order, start, guards, holders, prof, groups, bit, window)
         if enumerated is None:
             self._cuts[key] = (window, None)
+            self._too_big[crowd] = window if failed is None else min(failed, window)
             return key, None
         top, states, _ = enumerated
         result: dict[int, set[int]] = {}
