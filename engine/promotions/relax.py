@@ -622,8 +622,8 @@ class Scene:
             self.approximate = True
             return best, where
         # Below the window every total counts as reachable (still a relaxation), so the window only
-        # buys precision: where the continuous scan found its best is where the precision matters (twice
-        # the depth of that piece: its evaluation looks at the reachable totals below it; the scan often
+        # buys precision: where the continuous scan found its best is where the precision matters (the
+        # depth of that piece and a quarter more: its evaluation looks at the reachable totals below it; the scan often
         # goes on far deeper before its majorant stops it, and the window's cost grows with it) — unless
         # no reachable total in it reaches the floor, and the scan finds its best below it, among the
         # totals that only count as reachable (the margin guard pushed the scan down past totals the
@@ -646,8 +646,8 @@ class Scene:
 
         ``exact``: the totals are the reachable ones, so the walk may stop at the ceiling; a first, continuous
         walk goes on to measure the depth the reachable totals must cover.
-        Returns (bound, total where reached, the window the reachable totals should cover: twice as far
-        below x_hi as the piece holding the best reaches, plus ten yuan, at most as far as the walk went).
+        Returns (bound, total where reached, the window the reachable totals should cover: a quarter further
+        below x_hi than the piece holding the best reaches, plus 20 yuan, at most as far as the walk went).
         """
         x_lo, x_hi = self.prof.x_lo, self.prof.x_hi
         best, where, depth, best_depth = -1, x_hi, 0, 0
@@ -672,7 +672,7 @@ class Scene:
                     x = self.cap - least
                     continue
             x -= p.delta
-        return best, where, min(depth, 2 * best_depth + 1000)
+        return best, where, min(depth, best_depth + best_depth // 4 + 2000)
 
     def _least_later(self, x: int) -> int:
         """A lower bound of the later merchandise discount of every completion at total x that never grows
