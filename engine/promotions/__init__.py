@@ -129,31 +129,32 @@ def _model(kind: type[BaseModel], value: Any, where: str, problems: list[Problem
 
 
 def _assemble(cart: Cart, board: Board, search: Search, early: list[NotApplied], min_margin: Decimal) -> Quote:
-    """Turn the winning outcome into the Quote."""
+    """Turn the winning outcome into the Quote (validated once, as one nested dict: pydantic's core builds the
+    nested models far faster than one constructor call per line and adjustment)."""
     winner = search.winner
     judged = verdicts(board, search, search.alone)
     members = _in_layer_order(board, winner.members)
     subtotal, fee = board.subtotal, board.fee
     shipping = fee - winner.shipping_off
-    return Quote(
-        subtotal=to_yuan(subtotal),
-        discount=to_yuan(winner.discount),
-        shipping_fee=to_yuan(fee),
-        shipping=to_yuan(shipping),
-        total=to_yuan(subtotal - winner.discount + shipping),
-        saving=to_yuan(winner.saving),
-        gift_value=to_yuan(winner.gift_value),
-        lines=_lines(cart, board, winner),
-        applied=[_applied(cart, board, winner, c) for c in members],
-        gifts=[g for c in members for g in _gifts(board, winner, c)],
-        not_applied=early + [judged[c].entry for c in sorted(judged, key=lambda c: board.candidates[c].rank)],
-        nudges=nudges(board, search, judged),
-        combination=[board.candidates[c].id for c in members],
-        alternatives=_alternatives(board, search),
-        min_margin=min_margin,
-        optimal=search.proven,
-        nodes=search.nodes,
-    )
+    return Quote.model_validate({
+        "subtotal": to_yuan(subtotal),
+        "discount": to_yuan(winner.discount),
+        "shipping_fee": to_yuan(fee),
+        "shipping": to_yuan(shipping),
+        "total": to_yuan(subtotal - winner.discount + shipping),
+        "saving": to_yuan(winner.saving),
+        "gift_value": to_yuan(winner.gift_value),
+        "lines": _lines(cart, board, winner),
+        "applied": [_applied(cart, board, winner, c) for c in members],
+        "gifts": [g for c in members for g in _gifts(board, winner, c)],
+        "not_applied": early + [judged[c].entry for c in sorted(judged, key=lambda c: board.candidates[c].rank)],
+        "nudges": nudges(board, search, judged),
+        "combination": [board.candidates[c].id for c in members],
+        "alternatives": _alternatives(board, search),
+        "min_margin": min_margin,
+        "optimal": search.proven,
+        "nodes": search.nodes,
+    })
 
 
 def _in_layer_order(board: Board, members: tuple[int, ...]) -> list[int]:
@@ -161,29 +162,30 @@ def _in_layer_order(board: Board, members: tuple[int, ...]) -> list[int]:
     return sorted(members, key=lambda c: (LAYERS.index(board.candidates[c].layer), board.candidates[c].rank))
 
 
-def _lines(cart: Cart, board: Board, winner: Outcome) -> list[QuoteLine]:
-    """Every cart line with its total discount."""
+def _lines(cart: Cart, board: Board, winner: Outcome) -> list[dict[str, Any]]:
+    """Every cart line with its total discount (``QuoteLine`` fields)."""
     off = [0] * len(board.amounts)
     for per_line in winner.taken.values():
         for line, cents in per_line.items():
             off[line] += cents
     return [
-        QuoteLine(line=j, sku=ln.sku, qty=ln.qty, amount=to_yuan(board.amounts[j]), discount=to_yuan(off[j]),
-                  total=to_yuan(board.amounts[j] - off[j]))
+        {"line": j, "sku": ln.sku, "qty": ln.qty, "amount": to_yuan(board.amounts[j]), "discount": to_yuan(off[j]),
+         "total": to_yuan(board.amounts[j] - off[j])}
         for j, ln in enumerate(cart.lines)
     ]
 
 
-def _gifts(board: Board, winner: Outcome, c: int) -> list[Gift]:
-    """The gift candidate c added, if any."""
+def _gifts(board: Board, winner: Outcome, c: int) -> list[dict[str, Any]]:
+    """The gift candidate c added, if any (``Gift`` fields)."""
     if c not in winner.gifts:
         return []
     sku, qty, value = winner.gifts[c]
-    return [Gift(promotion_id=board.candidates[c].id, sku=sku, qty=qty, value=to_yuan(value))]
+    return [{"promotion_id": board.candidates[c].id, "sku": sku, "qty": qty, "value": to_yuan(value)}]
 
 
-def _applied(cart: Cart, board: Board, winner: Outcome, c: int) -> AppliedPromotion:
-    """One winning member: what it took off each line, its gift, the shipping it waived."""
+def _applied(cart: Cart, board: Board, winner: Outcome, c: int) -> dict[str, Any]:
+    """One winning member: what it took off each line, its gift, the shipping it waived (``AppliedPromotion``
+    fields)."""
     cand = board.candidates[c]
     taken = winner.taken.get(c, {})
     discount = sum(taken.values())
@@ -194,25 +196,24 @@ def _applied(cart: Cart, board: Board, winner: Outcome, c: int) -> AppliedPromot
     if discount:
         messages = render("applied.discount", name=name, discount=format_money(discount))
     elif gifts:
-        messages = render("applied.gift", name=name, gift_sku=gifts[0].sku, gift_qty=str(gifts[0].qty))
+        messages = render("applied.gift", name=name, gift_sku=gifts[0]["sku"], gift_qty=str(gifts[0]["qty"]))
     elif shipping_off:
         messages = render("applied.shipping", name=name, shipping_off=format_money(shipping_off))
-    return AppliedPromotion(
-        promotion_id=cand.id, name=name, type=cand.promotion.type, layer=cand.layer,  # type: ignore[arg-type]
-        discount=to_yuan(discount), shipping_off=to_yuan(shipping_off), gifts=gifts,
-        lines=[LineAdjustment(line=j, sku=cart.lines[j].sku, amount=to_yuan(v)) for j, v in sorted(taken.items())],
-        messages=messages,
-    )
+    return {
+        "promotion_id": cand.id, "name": name, "type": cand.promotion.type, "layer": cand.layer,
+        "discount": to_yuan(discount), "shipping_off": to_yuan(shipping_off), "gifts": gifts,
+        "lines": [{"line": j, "sku": cart.lines[j].sku, "amount": to_yuan(v)} for j, v in sorted(taken.items())],
+        "messages": messages,
+    }
 
 
-def _alternatives(board: Board, search: Search) -> list[Alternative]:
-    """The strongest other combinations the search priced (allowed or refused by the margin guard)."""
+def _alternatives(board: Board, search: Search) -> list[dict[str, Any]]:
+    """The strongest other combinations the search priced (allowed or refused by the margin guard;
+    ``Alternative`` fields)."""
     others = [o for key, o in search.evaluated.items() if key != search.winner.members and key]
     others.sort(key=lambda o: o.key)
     return [
-        Alternative(
-            promotion_ids=[board.candidates[c].id for c in _in_layer_order(board, o.members)],
-            saving=to_yuan(o.saving), discount=to_yuan(o.discount), refused_by_margin=not o.margin_ok,
-        )
+        {"promotion_ids": [board.candidates[c].id for c in _in_layer_order(board, o.members)],
+         "saving": to_yuan(o.saving), "discount": to_yuan(o.discount), "refused_by_margin": not o.margin_ok}
         for o in others[:ALTERNATIVES]
     ]
