@@ -142,7 +142,7 @@ class ItemLayer:
     def _parts(self, status: dict[int, int], prof: Profile, window: int, groups: dict[int, str]
                ) -> tuple[list[tuple[int, int, dict[int, tuple[int, ...]], int, list[int], list[int]]], list[int]]:
         """The clusters in the order ``reachable`` combines them: (identity, groups used, reductions per set
-        of groups used, best rank, items, lines — both empty for a line's menu), and per position the
+        of groups used, best rank, items, lines — no items and its one line for a line's menu), and per position the
         groups the parts after it use."""
         bit = self._group_bits(groups)
         rank = self.rank
@@ -153,7 +153,7 @@ class ItemLayer:
                 for j in lines:
                     menu = tuple(sorted(self._line_cuts(j, status, prof, window)))
                     first = min((rank[c] for _, c in self.by_line[j] if status.get(c, OPEN) == OPEN), default=0)
-                    parts.append((self._part_id(("line", j, prof.hi[j], prof.lo[j], menu)), 0, {0: menu}, first, [], []))
+                    parts.append((self._part_id(("line", j, prof.hi[j], prof.lo[j], menu)), 0, {0: menu}, first, [], [j]))
                 continue
             flag = sum({bit[groups[c]] for c in items if c in groups})
             parts.append((self._part_id(key), flag, options, min(rank[c] for c in items), items, lines))
@@ -193,8 +193,6 @@ class ItemLayer:
             parts, later = last[3], last[4]  # as the node's ``reachable`` found them
         else:
             parts, later = self._parts(status, prof, window, groups)
-        if any(not part[4] for part in parts):  # a line's menu counts totals no combination may make
-            return None
         # the combinations of the first clusters, as ``reachable`` left them for this window (or a wider
         # one: the bits up to this window are the same); combined again where they are gone
         ids = [part[0] for part in parts]
@@ -228,8 +226,12 @@ class ItemLayer:
             want, left = used, left - cut
         bit = self._group_bits(groups)
         found: list[int] = []
+        menus: dict[int, int] = {}  # line -> the value its menu's cut asks for
         for pos, more, cut in chosen:
             _, _, _, _, items, lines = parts[pos]
+            if not items:
+                menus[lines[0]] = prof.hi[lines[0]] - cut
+                continue
             order, start, guards, holders = self._frame(lines, prof)
             key = _cluster_key(items, order, start, guards, holders)
             known = self._picks.get(key)
@@ -244,7 +246,43 @@ class ItemLayer:
             if pick is None:
                 return None
             found += pick
+        if menus:
+            made = self._realize(menus, status, prof, groups, found)
+            if made is None:
+                return None
+            found += made
         return found
+
+    def _realize(self, menus: dict[int, int], status: dict[int, int], prof: Profile, groups: dict[int, str],
+                 found: list[int]) -> list[int] | None:
+        """Open items that take each menu line to exactly the value its cut asks for, raising no menu line
+        above it, with at most one item per group (with ``found``); None if this greedy pick finds none (a
+        line's menu counts totals no combination may make: the menus are a superset).
+
+        Line by line, the best-ranked open item with exactly the value asked that raises none of its menu
+        lines above theirs; then every menu line is checked to hold exactly its value."""
+        rank = self.rank
+        used = {groups[c] for c in found if c in groups}
+        picked: list[int] = []
+        best: dict[int, int] = {j: prof.lo[j] for j in menus}
+        for j, want in sorted(menus.items()):
+            if best[j] >= want:
+                continue
+            fits = [c for v, c in self.by_line[j] if v == want and c not in picked and status.get(c, OPEN) == OPEN
+                    and (c not in groups or groups[c] not in used)
+                    and all(u <= menus.get(k, prof.lo[k]) for k, u in self.values[c].items())]
+            if not fits:
+                return None
+            c = min(fits, key=rank.__getitem__)
+            picked.append(c)
+            if c in groups:
+                used.add(groups[c])
+            for k, u in self.values[c].items():
+                if k in best and u > best[k]:
+                    best[k] = u
+        if any(best[j] != want for j, want in menus.items()):
+            return None
+        return picked
 
     @staticmethod
     def _step_back(before: dict[int, int], options: dict[int, tuple[int, ...]], open_groups: int, want: int,

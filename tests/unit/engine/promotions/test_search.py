@@ -458,3 +458,52 @@ def test_the_bound_where_the_margin_guard_refuses_the_top_totals_is_never_below_
             outcome = evaluate(board, combo)
             if outcome.margin_ok and outcome.members and later <= set(outcome.members):
                 assert outcome.saving <= bound and (outcome.saving < bound or outcome.gift_units <= units)
+
+
+def _crowded_node(r: random.Random):  # type: ignore[no-untyped-def]
+    """26 item deals over 5 one-unit lines: a cluster with too many states, so ``reachable`` combines it line by
+    line (menus). Returns the space, the profile of the root, its window, and its reachable totals."""
+    lines = [line(f"S{j}", str(r.randint(100, 300)), 1, category="x") for j in range(5)]
+    promos = [percent(f"i{i:02d}", r.randint(2, 40), scope={"skus": r.sample([f"S{j}" for j in range(5)], r.choice([2, 3, 4]))},
+                      group=r.choice([None, None, None, "g"]), priority=r.choice([0, 1])) for i in range(26)]
+    board = _board(lines, promos)
+    items = [c for c, cand in enumerate(board.candidates) if board.item_values.get(c)]
+    space = Space(board, {c: evaluate(board, (c,)) for c in range(len(board.candidates))}, items)
+    prof = space.items.profile({})
+    window = prof.x_hi - prof.x_lo
+    return space, prof, window, space.items.reachable({}, prof, window, space.item_groups)
+
+
+def _made_by(space: Space, picked: list[int], lines: int) -> int:
+    """The item discount the picked items give (each line its best value)."""
+    return sum(max((space.items.values[c].get(j, 0) for c in picked), default=0) for j in range(lines))
+
+
+@seed(8180)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32))
+def test_a_witness_through_the_line_menus_of_a_crowded_cluster_makes_its_total_exactly(rng_seed: int) -> None:
+    """A cluster with too many states falls back to per-line menus (a superset); a witness there picks, line
+    by line, an item with exactly the value asked that raises no other line too far, or gives none."""
+    r = random.Random(rng_seed)
+    space, prof, window, bits = _crowded_node(r)
+    made = [rr for rr in range(window + 1) if bits >> rr & 1]
+    for reduction in r.sample(made, min(len(made), 40)):
+        found = space.items.witness({}, prof, window, space.item_groups, reduction)
+        if found is not None:
+            used = [space.item_groups[c] for c in found if c in space.item_groups]
+            assert len(used) == len(set(used))
+            assert _made_by(space, found, 5) == prof.x_hi - reduction  # no item is in: every line starts at 0
+
+
+def test_line_menus_still_give_witnesses() -> None:
+    realized = menus = 0
+    for s in range(8):
+        r = random.Random(s)
+        space, prof, window, bits = _crowded_node(r)
+        parts, _ = space.items._parts({}, prof, window, space.item_groups)
+        menus += any(not part[4] for part in parts)
+        made = [rr for rr in range(window + 1) if bits >> rr & 1]
+        realized += sum(space.items.witness({}, prof, window, space.item_groups, rr) is not None
+                        for rr in r.sample(made, min(len(made), 40)))
+    assert menus >= 6 and realized > 0
