@@ -18,6 +18,7 @@ from dataclasses import dataclass
 OPEN, IN, OUT = 0, 1, -1
 STATE_LIMIT = 512  # distinct item states of one cluster enumerated exactly (beyond: per-line menus, a superset)
 PREFIX_LIMIT = 256  # combinations of clusters kept for the next ``reachable`` (a few MB at most)
+REALIZE_STEPS = 64  # items tried when a witness picks items for line menus (``ItemLayer._realize``)
 FIRST_CUTS = 32  # a cluster with at least this many reductions is combined first, as one bitset (``_parts``)
 
 
@@ -256,27 +257,54 @@ class ItemLayer:
     def _realize(self, menus: dict[int, int], status: dict[int, int], prof: Profile, groups: dict[int, str],
                  found: list[int]) -> list[int] | None:
         """Open items that take each menu line to exactly the value its cut asks for, raising no menu line
-        above it, with at most one item per group (with ``found``); None if this greedy pick finds none (a
-        line's menu counts totals no combination may make: the menus are a superset).
+        above it, with at most one item per group (with ``found``); None if none is found within
+        ``REALIZE_STEPS`` tries (a line's menu counts totals no combination may make: the menus are a
+        superset).
 
-        Line by line, the best-ranked open item with exactly the value asked that raises none of its menu
-        lines above theirs; then every menu line is checked to hold exactly its value."""
+        A small depth-first search: the line with the fewest fitting items first (an open item with exactly
+        the value asked there that raises no menu line above its value), its items best-ranked first; a
+        line some picked item already takes to its value needs nothing more."""
         rank = self.rank
-        used = {groups[c] for c in found if c in groups}
+        taken = {groups[c] for c in found if c in groups}
+        fits: dict[int, list[int]] = {}
+        for j, want in menus.items():
+            if want > prof.lo[j]:
+                fits[j] = sorted((c for v, c in self.by_line[j] if v == want and status.get(c, OPEN) == OPEN
+                                  and all(u <= menus.get(k, prof.lo[k]) for k, u in self.values[c].items())),
+                                 key=rank.__getitem__)
+        lines = sorted(fits, key=lambda j: len(fits[j]))
         picked: list[int] = []
-        best: dict[int, int] = {j: prof.lo[j] for j in menus}
-        for j, want in sorted(menus.items()):
-            if best[j] >= want:
-                continue
-            fits = [c for v, c in self.by_line[j] if v == want and c not in picked and status.get(c, OPEN) == OPEN
-                    and (c not in groups or groups[c] not in used)
-                    and all(u <= menus.get(k, prof.lo[k]) for k, u in self.values[c].items())]
-            if not fits:
-                return None
-            c = min(fits, key=rank.__getitem__)
-            picked.append(c)
-            if c in groups:
-                used.add(groups[c])
+        steps = [REALIZE_STEPS]
+
+        def done(j: int) -> bool:
+            return any(self.values[c].get(j, -1) == menus[j] for c in picked)
+
+        def place(at: int) -> bool:
+            while at < len(lines) and done(lines[at]):
+                at += 1
+            if at == len(lines):
+                return True
+            for c in fits[lines[at]]:
+                group = groups.get(c)
+                if c in picked or (group is not None and group in taken):
+                    continue
+                steps[0] -= 1
+                if steps[0] < 0:
+                    return False
+                picked.append(c)
+                if group is not None:
+                    taken.add(group)
+                if place(at + 1):
+                    return True
+                picked.pop()
+                if group is not None:
+                    taken.discard(group)
+            return False
+
+        if not place(0):
+            return None
+        best = {j: prof.lo[j] for j in menus}
+        for c in picked:
             for k, u in self.values[c].items():
                 if k in best and u > best[k]:
                     best[k] = u
