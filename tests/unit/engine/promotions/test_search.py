@@ -168,31 +168,48 @@ def test_the_bound_of_a_partial_decision_is_never_below_what_its_completions_sav
     lines = [line(f"S{j}", str(r.randint(20, 150)), r.randint(1, 2), cost=str(r.randint(5, 60)),
                   category=r.choice("xy")) for j in range(4)]
     board = _board(lines, [_later_mix(r, i) for i in range(count)], r.choice(["0", "0.3", "0.8"]), {"G1": 1})
-    alone = {c: evaluate(board, (c,)) for c in range(len(board.candidates))}
-    pool = [c for c in range(len(board.candidates)) if alone[c].members]
-    space = Space(board, alone, pool)
-    status: dict[int, int] = {}
-    choice: dict[int, int | None] = {}
-    for u, unit in enumerate(space.units):
-        if r.random() < 0.5:
-            status, choice = space.decide(u, r.choice([*unit.options, None]), status, choice)
+    space = _space(board)
+    status, choice = _decide_at_random(r, space, False, 0.5)
     scene = space.scene(status, choice)
     bound, _ = space.bound(scene, status, choice, 0)
     units = space.units_bound(scene, choice)
-    # A decided promotion must give something: a completion where a decided later-layer promotion or an
-    # item decided in gives nothing is the same combination as one of a sibling node that leaves it out
-    # (searched there).
+    best_seen = max(((o.saving, o.gift_units) for o in _completions(space, status, choice) if o.members), default=(-1, -1))
+    assert best_seen[0] <= bound and (best_seen[0] < bound or best_seen[1] <= units)
+
+
+def _space(board):  # type: ignore[no-untyped-def]
+    """The search space over a board's promotions that give something alone (as ``best`` builds it)."""
+    alone = {c: evaluate(board, (c,)) for c in range(len(board.candidates))}
+    return Space(board, alone, [c for c in range(len(board.candidates)) if alone[c].members])
+
+
+def _decide_at_random(r: random.Random, space: Space, later_too: bool, share: float
+                      ) -> tuple[dict[int, int], dict[int, int | None]]:
+    """A random node: each unit decided (a random option, or none) with probability ``share``, every later-layer
+    unit when ``later_too`` (as the search decides them first)."""
+    status: dict[int, int] = {}
+    choice: dict[int, int | None] = {}
+    for u, unit in enumerate(space.units):
+        if (later_too and unit.later) or r.random() < share:
+            status, choice = space.decide(u, r.choice([*unit.options, None]), status, choice)
+    return status, choice
+
+
+def _completions(space: Space, status: dict[int, int], choice: dict[int, int | None]):  # type: ignore[no-untyped-def]
+    """Every allowed completion of a node that the margin guard lets through, priced, the empty one included.
+
+    A decided promotion must give something: a completion where a decided later-layer promotion or an item
+    decided in gives nothing is the same combination as one of a sibling node that leaves it out (searched
+    there), so it is not one of this node's."""
+    board = space.board
     later = {c for u, c in choice.items() if c is not None and (space.units[u].later and c in space.options
                                                                 or status.get(c) == IN)}
-    best_seen = (-1, -1)
     for picks in product(*[[choice[u]] if u in choice else [*unit.options, None] for u, unit in enumerate(space.units)]):
         combo = tuple(c for c in picks if c is not None)
-        if not allowed(board, combo):
-            continue
-        outcome = evaluate(board, combo)
-        if outcome.margin_ok and outcome.members and later <= set(outcome.members):
-            best_seen = max(best_seen, (outcome.saving, outcome.gift_units))
-    assert best_seen[0] <= bound and (best_seen[0] < bound or best_seen[1] <= units)
+        if allowed(board, combo):
+            outcome = evaluate(board, combo)
+            if outcome.margin_ok and later <= set(outcome.members):
+                yield outcome
 
 
 @seed(2026)
@@ -364,28 +381,16 @@ def test_a_node_priced_at_its_top_total_is_bounded_and_settled_exactly(rng_seed:
     its best (saving, gift units and rank)."""
     r = random.Random(rng_seed)
     board = _top_board(r, count)
-    alone = {c: evaluate(board, (c,)) for c in range(len(board.candidates))}
-    space = Space(board, alone, [c for c in range(len(board.candidates)) if alone[c].members])
-    status: dict[int, int] = {}
-    choice: dict[int, int | None] = {}
-    for u, unit in enumerate(space.units):  # later units decided (as the search does first), items at random
-        if unit.later or r.random() < 0.4:
-            status, choice = space.decide(u, r.choice([*unit.options, None]), status, choice)
+    space = _space(board)
+    status, choice = _decide_at_random(r, space, True, 0.4)  # later units decided, as the search does first
     scene = space.scene(status, choice)
     bound, _ = space.bound(scene, status, choice, 0, exact_top=True)
     units = space.units_bound(scene, choice)
-    later = {c for u, c in choice.items() if c is not None and (space.units[u].later and c in space.options
-                                                                or status.get(c) == IN)}
     best_key = None
-    for picks in product(*[[choice[u]] if u in choice else [*unit.options, None] for u, unit in enumerate(space.units)]):
-        combo = tuple(c for c in picks if c is not None)
-        if not allowed(board, combo):
-            continue
-        outcome = evaluate(board, combo)
-        if outcome.margin_ok and later <= set(outcome.members):  # the empty combination too: always allowed
-            best_key = outcome.key if best_key is None else min(best_key, outcome.key)
-            # (the bound is of the combinations with a member: the search starts from the empty one)
-            assert not outcome.members or outcome.saving <= bound and (outcome.saving < bound or outcome.gift_units <= units)
+    for outcome in _completions(space, status, choice):
+        best_key = outcome.key if best_key is None else min(best_key, outcome.key)
+        # (the bound is of the combinations with a member: the search starts from the empty one)
+        assert not outcome.members or outcome.saving <= bound and (outcome.saving < bound or outcome.gift_units <= units)
     if scene.settled is not None:
         assert best_key is not None and scene.settled.key == best_key
 
@@ -440,24 +445,13 @@ def test_the_bound_where_the_margin_guard_refuses_the_top_totals_is_never_below_
     promos = [_later_mix(r, i) for i in range(count)] + [percent(f"q{i}", r.choice([10, 20, 30]), scope={"skus": [f"S{j}"]})
                                                         for i, j in enumerate(r.sample(range(5), 3))]
     board = _board(lines, promos, r.choice(["0", "0.05", "0.1"]), {"G1": 1})
-    alone = {c: evaluate(board, (c,)) for c in range(len(board.candidates))}
-    space = Space(board, alone, [c for c in range(len(board.candidates)) if alone[c].members])
-    status: dict[int, int] = {}
-    choice: dict[int, int | None] = {}
-    for u, unit in enumerate(space.units):
-        if unit.later or r.random() < 0.3:
-            status, choice = space.decide(u, r.choice([*unit.options, None]), status, choice)
+    space = _space(board)
+    status, choice = _decide_at_random(r, space, True, 0.3)
     scene = space.scene(status, choice)
     bound, _ = space.bound(scene, status, choice, 0)
     units = space.units_bound(scene, choice)
-    later = {c for u, c in choice.items() if c is not None and (space.units[u].later and c in space.options
-                                                                or status.get(c) == IN)}
-    for picks in product(*[[choice[u]] if u in choice else [*unit.options, None] for u, unit in enumerate(space.units)]):
-        combo = tuple(c for c in picks if c is not None)
-        if allowed(board, combo):
-            outcome = evaluate(board, combo)
-            if outcome.margin_ok and outcome.members and later <= set(outcome.members):
-                assert outcome.saving <= bound and (outcome.saving < bound or outcome.gift_units <= units)
+    for outcome in _completions(space, status, choice):
+        assert not outcome.members or outcome.saving <= bound and (outcome.saving < bound or outcome.gift_units <= units)
 
 
 def _crowded_node(r: random.Random):  # type: ignore[no-untyped-def]
