@@ -18,7 +18,7 @@ from itertools import combinations
 
 from engine.promotions.branch import Branch, OutOfBudget
 from engine.promotions.space import Space
-from engine.promotions.stacking import Board, Outcome, evaluate
+from engine.promotions.stacking import Board, Outcome, allowed, evaluate
 
 
 @dataclass
@@ -36,15 +36,6 @@ class Search:
         self.evaluated.setdefault(outcome.members, outcome)
         if outcome.margin_ok and outcome.key < self.winner.key:
             self.winner = outcome
-
-
-def allowed(board: Board, combo: tuple[int, ...]) -> bool:
-    """Stacking rules: an exclusive promotion alone; at most one per group."""
-    cands = board.candidates
-    if len(combo) > 1 and any(cands[c].promotion.stacking.exclusive for c in combo):
-        return False
-    groups = [cands[c].promotion.stacking.group for c in combo if cands[c].promotion.stacking.group]
-    return len(groups) == len(set(groups))
 
 
 def brute_force(board: Board) -> Search:

@@ -179,8 +179,9 @@ class ItemLayer:
     def witness(self, status: dict[int, int], prof: Profile, window: int, groups: dict[int, str] | None,
                 reduction: int, nearest: bool = False) -> list[int] | None:
         """Open items whose addition makes the item total ``x_hi - reduction``, every item in keeping a line
-        and at most one item per group (a completion ``reachable`` counts); None if it counts none, or
-        only through a line's menu (a superset). ``nearest``: the highest such total at most that one."""
+        and at most one item per group (a completion ``reachable`` counts); None if it counts none, or only
+        through line menus (a superset) that ``_realize`` does not make. ``nearest``: the highest such total
+        at most that one."""
         given = groups
         groups = groups or {}
         if reduction < 0 or reduction > window:
@@ -310,6 +311,11 @@ class ItemLayer:
                     best[k] = u
         if any(best[j] != want for j, want in menus.items()):
             return None
+        for m, j_held in _held(prof).items():  # every item in keeps a line it holds
+            if not any(all(self.values[c].get(j, 0) < prof.lo[j] or (self.values[c].get(j, 0) == prof.lo[j]
+                                                                        and rank[c] > rank[m]) for c in picked)
+                       for j in j_held):
+                return None
         return picked
 
     @staticmethod

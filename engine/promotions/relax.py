@@ -623,9 +623,9 @@ class Scene:
             return best, where
         # Below the window every total counts as reachable (still a relaxation), so the window only
         # buys precision: where the continuous scan found its best is where the precision matters (the
-        # depth of that piece and a quarter more: its evaluation looks at the reachable totals below it; the scan often
-        # goes on far deeper before its majorant stops it, and the window's cost grows with it) — unless
-        # no reachable total in it reaches the floor, and the scan finds its best below it, among the
+        # depth of that piece and a quarter more: its evaluation looks at the reachable totals below it;
+        # the scan often goes on far deeper before its majorant stops it, and the window's cost grows
+        # with it) — unless no reachable total in it reaches the floor, and the scan finds its best below it, among the
         # totals that only count as reachable (the margin guard pushed the scan down past totals the
         # items cannot make): then the window widens to take that in, and the scan runs again.
         window = min(depth, MAX_WINDOW)

@@ -17,7 +17,7 @@ from engine.promotions.itemlayer import IN, OUT, ItemLayer
 from engine.promotions.money import BP
 from engine.promotions.options import Margin, Option, majorant_line
 from engine.promotions.relax import Scene
-from engine.promotions.stacking import Board, Outcome, evaluate
+from engine.promotions.stacking import Board, Outcome, allowed, evaluate
 
 LAYER_ORDER = {"order": 0, "coupon": 1, "shipping": 2, "item": 3}
 WITNESS_TRIES = 3  # a witness refused by the margin guard is moved down by its excess this many times at most
@@ -128,7 +128,7 @@ class Space:
         nothing there, the top counts for nothing (those completions are another node's); with two members of
         one group giving, the relaxation's value stands."""
         outcome = evaluate(self.board, self.all_in(status, choice))
-        if not self._one_per_group(outcome.members):
+        if not allowed(self.board, outcome.members):
             return found  # a legal completion may still reach x_hi (one of the two holding a line another ties)
         members = set(outcome.members)
         gives = all(c is None or c in members or c in self.items.values for c in choice.values())
@@ -143,11 +143,6 @@ class Space:
         if exact > below[0]:
             scene.settled = outcome
         return exact, scene.prof.x_hi
-
-    def _one_per_group(self, members: tuple[int, ...]) -> bool:
-        """At most one member per stacking group."""
-        groups = [g for c in members if (g := self.board.candidates[c].promotion.stacking.group)]
-        return len(groups) == len(set(groups))
 
     def all_in(self, status: Status, choice: Choice) -> tuple[int, ...]:
         """The node's decided combination with every open item in (and every free-shipping option left open)."""
@@ -345,7 +340,8 @@ def _option(board: Board, c: int, alone: Outcome) -> Option:
     return Option(
         c=c, layer=cand.layer, kind=kind, prep=prep, lines=cand.lines, lineset=frozenset(cand.lines),
         full=sum(board.amounts[j] for j in cand.lines), slope=slope, offset=offset,
-        fixed=rounding_play(prep, [board.qtys[j] for j in cand.lines]) if kind == "per_line" else 0, amounts=tuple(board.amounts[j] for j in cand.lines),
+        fixed=rounding_play(prep, [board.qtys[j] for j in cand.lines]) if kind == "per_line" else 0,
+        amounts=tuple(board.amounts[j] for j in cand.lines),
         qtys=tuple(board.qtys[j] for j in cand.lines), gift=prep.gift_value * prep.gift_qty if kind == "gift" else 0,
         units=prep.gift_qty if kind == "gift" else 0, priority=cand.priority, rank=cand.rank,
     )

@@ -136,6 +136,15 @@ def discount_total(board: Board, cand: Candidate, amounts: list[int], base: int)
     return sum(line_discounts(board, cand, amounts).values())
 
 
+def allowed(board: Board, combo: tuple[int, ...]) -> bool:
+    """Stacking rules: an exclusive promotion alone; at most one per group."""
+    cands = board.candidates
+    if len(combo) > 1 and any(cands[c].promotion.stacking.exclusive for c in combo):
+        return False
+    groups = [cands[c].promotion.stacking.group for c in combo if cands[c].promotion.stacking.group]
+    return len(groups) == len(set(groups))
+
+
 def evaluate(board: Board, combo: tuple[int, ...] | list[int]) -> Outcome:
     """Price the cart with exactly these candidates (indices into ``board.candidates``)."""
     members = sorted(combo, key=board.ranks.__getitem__)
