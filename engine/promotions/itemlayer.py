@@ -422,8 +422,9 @@ class ItemLayer:
             return key, None
         top, states, _ = enumerated
         result: dict[int, set[int]] = {}
-        for (_, used, _), total in states.items():
-            result.setdefault(used, set()).add(top - total)
+        n = len(order)
+        for state, total in states.items():
+            result.setdefault(state[n], set()).add(top - total)
         frozen = {m: tuple(sorted(cuts)) for m, cuts in result.items()}
         self._cuts[key] = (window, frozen)
         return key, frozen
@@ -431,9 +432,9 @@ class ItemLayer:
     def _enumerate(self, items: list[int], order: list[int], start: tuple[int, ...], guards: tuple[tuple[int, ...], ...],
                    holders: tuple[int, ...], prof: Profile, groups: dict[int, str], bit: dict[str, int], window: int,
                    track: bool = False
-                   ) -> tuple[int, dict[tuple[tuple[int, ...], int, int], int], dict[tuple[int, int], list[int]]] | None:
-        """(the cluster's top, its states — per-line values, groups used, lines taken on rank — with their
-        totals, and picks); None past ``STATE_LIMIT``. ``track``: picks gives, per (groups used, reduction),
+                   ) -> tuple[int, dict[tuple[int, ...], int], dict[tuple[int, int], list[int]]] | None:
+        """(the cluster's top, its states — per-line values, then groups used and lines taken on rank, in one
+        tuple — with their totals, and picks); None past ``STATE_LIMIT``. ``track``: picks gives, per (groups used, reduction),
         the items of a state that makes it (for ``witness``); else it is empty."""
         guarded = {k for held in guards for k in held}
         where = {j: i for i, j in enumerate(order)}
@@ -444,42 +445,49 @@ class ItemLayer:
         for i in range(len(ordered) - 1, -1, -1):
             rest[i] = rest[i + 1] + gains[ordered[i]]
         rank = self.rank
-        states: dict[tuple[tuple[int, ...], int, int], int] = {(start, 0, 0): sum(start)}
-        who: dict[tuple[tuple[int, ...], int, int], int] = {(start, 0, 0): 0}  # bitmask over ``ordered``
+        # A state is one flat tuple: the per-line values, then the groups used and the lines taken on rank
+        # (one tuple to build and hash per state, not a tuple of a tuple).
+        n = len(order)
+        first = (*start, 0, 0)
+        states: dict[tuple[int, ...], int] = {first: sum(start)}
+        who: dict[tuple[int, ...], int] = {first: 0}  # bitmask over ``ordered``
         for i, c in enumerate(ordered):
             moves = [(where[j], v) for j, v in self.values[c].items() if j in where]
             ties = [k for k, v in moves if k in guarded and v == start[k] and rank[c] < rank[holders[k]]]
             flag = bit[groups[c]] if c in groups else 0
-            grown: dict[tuple[tuple[int, ...], int, int], int] = {}
-            whose: dict[tuple[tuple[int, ...], int, int], int] = {}
+            grown: dict[tuple[int, ...], int] = {}
+            whose: dict[tuple[int, ...], int] = {}
             reach = top - window - rest[i + 1]  # a state must end at a total >= top - window
-            for (values, used, taken), total in states.items():
+            for key, total in states.items():
                 if total >= reach:
-                    grown[(values, used, taken)] = total
+                    grown[key] = total
                     if track:
-                        whose[(values, used, taken)] = who[(values, used, taken)]
+                        whose[key] = who[key]
+                used = key[n]
                 if used & flag:
                     continue
-                old = taken
                 raised = total
                 for k, v in moves:
-                    if v > values[k]:
-                        raised += v - values[k]
+                    if v > key[k]:
+                        raised += v - key[k]
                 if raised == total or raised < reach:
                     continue  # raises nothing (the same state) or cannot come within the window
-                after = list(values)
+                after = list(key)
                 for k, v in moves:
                     if v > after[k]:
                         after[k] = v
+                taken = key[n + 1]
                 for k in ties:
                     taken |= 1 << k
                 if all(any(after[k] == start[k] and not taken >> k & 1 for k in held) for held in guards):
-                    state = (tuple(after), used | flag, taken)
+                    after[n] = used | flag
+                    after[n + 1] = taken
+                    state = tuple(after)
                     if not track:
                         grown[state] = raised
                     elif state not in grown:
                         grown[state] = raised
-                        whose[state] = who[(values, used, old)] | (1 << i)
+                        whose[state] = who[key] | (1 << i)
             states = grown
             if track:
                 who = whose
@@ -488,7 +496,7 @@ class ItemLayer:
         picks: dict[tuple[int, int], list[int]] = {}
         if track:
             for state, total in states.items():
-                picks.setdefault((state[1], top - total), [c for k, c in enumerate(ordered) if who[state] >> k & 1])
+                picks.setdefault((state[n], top - total), [c for k, c in enumerate(ordered) if who[state] >> k & 1])
         return top, states, picks
 
     def _frame(self, lines: list[int], prof: Profile
