@@ -16,9 +16,10 @@ branching runs out of nodes is counted apart (``plain_branching_out_of_nodes``),
 The process is set up as the server runs: a warm-up quote of a cart outside the timed ones prepares the
 promotions (as a server's first quote of a promotion set does, once), the quotes are timed one after the
 other, and the comparisons with brute force run after all of them (not between them: each quote then ran
-in the caches and among the garbage the previous cart's enumeration left). Once the promotions are loaded,
-the objects that live for the whole run are frozen out of the garbage collector's full collections (``gc.freeze``, as ``app/app.py``
-does after startup with ``services.runtime.freeze_startup_heap``); ``full_gc_during_quotes`` counts
+in the caches and among the garbage the previous cart's enumeration left). Once the promotions are
+loaded, the objects that live for the whole run are frozen out of the garbage collector's full
+collections (``gc.freeze``, as ``app/app.py`` does after startup with
+``services.runtime.freeze_startup_heap``); ``full_gc_during_quotes`` counts
 the full collections that still ran inside a timed quote and the longest of them (before the freeze
 each walked the whole heap, ~10 ms here and ~100 ms in the server, on whichever quote was running).
 

@@ -143,8 +143,8 @@ class ItemLayer:
     def _parts(self, status: dict[int, int], prof: Profile, window: int, groups: dict[int, str]
                ) -> tuple[list[tuple[int, int, dict[int, tuple[int, ...]], int, list[int], list[int]]], list[int]]:
         """The clusters in the order ``reachable`` combines them: (identity, groups used, reductions per set
-        of groups used, best rank, items, lines — no items and its one line for a line's menu), and per position the
-        groups the parts after it use."""
+        of groups used, best rank, items, lines — no items and its one line for a line's menu), and per
+        position the groups the parts after it use."""
         bit = self._group_bits(groups)
         rank = self.rank
         parts: list[tuple[int, int, dict[int, tuple[int, ...]], int, list[int], list[int]]] = []
@@ -434,8 +434,8 @@ class ItemLayer:
                    track: bool = False
                    ) -> tuple[int, dict[tuple[int, ...], int], dict[tuple[int, int], list[int]]] | None:
         """(the cluster's top, its states — per-line values, then groups used and lines taken on rank, in one
-        tuple — with their totals, and picks); None past ``STATE_LIMIT``. ``track``: picks gives, per (groups used, reduction),
-        the items of a state that makes it (for ``witness``); else it is empty."""
+        tuple — with their totals, and picks); None past ``STATE_LIMIT``. ``track``: picks gives, per
+        (groups used, reduction), the items of a state that makes it (for ``witness``); else it is empty."""
         guarded = {k for held in guards for k in held}
         where = {j: i for i, j in enumerate(order)}
         top = sum(prof.hi[j] for j in order)
