@@ -422,9 +422,8 @@ class ItemLayer:
             return key, None
         top, states, _ = enumerated
         result: dict[int, set[int]] = {}
-        n = len(order)
-        for state, total in states.items():
-            result.setdefault(state[n], set()).add(top - total)
+        for used, total in states:
+            result.setdefault(used, set()).add(top - total)
         frozen = {m: tuple(sorted(cuts)) for m, cuts in result.items()}
         self._cuts[key] = (window, frozen)
         return key, frozen
@@ -432,10 +431,16 @@ class ItemLayer:
     def _enumerate(self, items: list[int], order: list[int], start: tuple[int, ...], guards: tuple[tuple[int, ...], ...],
                    holders: tuple[int, ...], prof: Profile, groups: dict[int, str], bit: dict[str, int], window: int,
                    track: bool = False
-                   ) -> tuple[int, dict[tuple[int, ...], int], dict[tuple[int, int], list[int]]] | None:
-        """(the cluster's top, its states — per-line values, then groups used and lines taken on rank, in one
-        tuple — with their totals, and picks); None past ``STATE_LIMIT``. ``track``: picks gives, per
-        (groups used, reduction), the items of a state that makes it (for ``witness``); else it is empty."""
+                   ) -> tuple[int, list[tuple[int, int]], dict[tuple[int, int], list[int]]] | None:
+        """(the cluster's top, (groups used, total) per state, and picks); None past ``STATE_LIMIT``.
+        ``track``: picks gives, per (groups used, reduction), the items of a state that makes it (for
+        ``witness``); else it is empty.
+
+        A state — the per-line values, the groups used and the lines taken on rank — is packed in one
+        integer: per line the index of its value among the values it can take (0: its least value), then
+        the groups used, then one bit per line taken on rank. One small number to build and hash per state
+        (a tuple of the values cost two allocations and a hash over every line); the states are the same.
+        """
         guarded = {k for held in guards for k in held}
         where = {j: i for i, j in enumerate(order)}
         top = sum(prof.hi[j] for j in order)
@@ -445,59 +450,82 @@ class ItemLayer:
         for i in range(len(ordered) - 1, -1, -1):
             rest[i] = rest[i + 1] + gains[ordered[i]]
         rank = self.rank
-        # A state is one flat tuple: the per-line values, then the groups used and the lines taken on rank
-        # (one tuple to build and hash per state, not a tuple of a tuple).
         n = len(order)
-        first = (*start, 0, 0)
-        states: dict[tuple[int, ...], int] = {first: sum(start)}
-        who: dict[tuple[int, ...], int] = {first: 0}  # bitmask over ``ordered``
+        # the values each line can take: its least value first (index 0), then every higher value an item gives
+        levels: list[list[int]] = [[low] for low in start]
+        for c in ordered:
+            for j, v in self.values[c].items():
+                k = where.get(j, -1)
+                if k >= 0 and v > start[k] and v not in levels[k]:
+                    levels[k].append(v)
+        offset: list[int] = []
+        width: list[int] = []
+        at = 0
+        for k in range(n):
+            levels[k].sort()
+            w = max(1, (len(levels[k]) - 1).bit_length())
+            offset.append(at)
+            width.append((1 << w) - 1)
+            at += w
+        used_at = at
+        used_mask = (1 << max((b.bit_length() for b in bit.values()), default=0)) - 1
+        taken_at = used_at + used_mask.bit_length()
+        # a guard holds while some line it guards is at its least value and not taken on rank
+        guard_masks = [[width[k] << offset[k] | 1 << (taken_at + k) for k in held] for held in guards]
+        states: dict[int, int] = {0: sum(start)}
+        who: dict[int, int] = {0: 0}  # bitmask over ``ordered``
         for i, c in enumerate(ordered):
-            moves = [(where[j], v) for j, v in self.values[c].items() if j in where]
-            ties = [k for k, v in moves if k in guarded and v == start[k] and rank[c] < rank[holders[k]]]
-            flag = bit[groups[c]] if c in groups else 0
-            grown: dict[tuple[int, ...], int] = {}
-            whose: dict[tuple[int, ...], int] = {}
+            # per line the item raises: (offset, field mask, the value's index, the value, the line's values)
+            moves: list[tuple[int, int, int, int, list[int]]] = []
+            ties = 0
+            for j, v in self.values[c].items():
+                k = where.get(j, -1)
+                if k < 0:
+                    continue
+                if v > start[k]:
+                    moves.append((offset[k], width[k], levels[k].index(v), v, levels[k]))
+                elif k in guarded and v == start[k] and rank[c] < rank[holders[k]]:
+                    ties |= 1 << (taken_at + k)
+            flag = (bit[groups[c]] << used_at) if c in groups else 0
+            grown: dict[int, int] = {}
+            whose: dict[int, int] = {}
             reach = top - window - rest[i + 1]  # a state must end at a total >= top - window
             for key, total in states.items():
                 if total >= reach:
                     grown[key] = total
                     if track:
                         whose[key] = who[key]
-                used = key[n]
-                if used & flag:
+                if key & flag:
                     continue
                 raised = total
-                for k, v in moves:
-                    if v > key[k]:
-                        raised += v - key[k]
+                after = key
+                for off, mask, index, v, values in moves:
+                    now = key >> off & mask
+                    if index > now:
+                        raised += v - values[now]
+                        after += (index - now) << off
                 if raised == total or raised < reach:
                     continue  # raises nothing (the same state) or cannot come within the window
-                after = list(key)
-                for k, v in moves:
-                    if v > after[k]:
-                        after[k] = v
-                taken = key[n + 1]
-                for k in ties:
-                    taken |= 1 << k
-                if all(any(after[k] == start[k] and not taken >> k & 1 for k in held) for held in guards):
-                    after[n] = used | flag
-                    after[n + 1] = taken
-                    state = tuple(after)
-                    if not track:
-                        grown[state] = raised
-                    elif state not in grown:
-                        grown[state] = raised
-                        whose[state] = who[key] | (1 << i)
+                after |= flag | ties
+                if guard_masks and not all(any(not after & m for m in held) for held in guard_masks):
+                    continue  # an item in would give nothing: the combination without it is searched elsewhere
+                if not track:
+                    grown[after] = raised
+                elif after not in grown:
+                    grown[after] = raised
+                    whose[after] = who[key] | (1 << i)
             states = grown
             if track:
                 who = whose
             if len(states) > STATE_LIMIT:
                 return None
+        found = [(key >> used_at & used_mask, total) for key, total in states.items()]
         picks: dict[tuple[int, int], list[int]] = {}
         if track:
-            for state, total in states.items():
-                picks.setdefault((state[n], top - total), [c for k, c in enumerate(ordered) if who[state] >> k & 1])
-        return top, states, picks
+            for key, total in states.items():
+                picks.setdefault((key >> used_at & used_mask, top - total),
+                                 [c for k, c in enumerate(ordered) if who[key] >> k & 1])
+        return top, found, picks
 
     def _frame(self, lines: list[int], prof: Profile
                ) -> tuple[list[int], tuple[int, ...], tuple[tuple[int, ...], ...], tuple[int, ...]]:
