@@ -472,8 +472,13 @@ class ItemLayer:
         taken_at = used_at + used_mask.bit_length()
         # a guard holds while some line it guards is at its least value and not taken on rank
         guard_masks = [[width[k] << offset[k] | 1 << (taken_at + k) for k in held] for held in guards]
-        states: dict[int, int] = {0: sum(start)}
-        who: dict[int, int] = {0: 0}  # bitmask over ``ordered``
+        # The live states in order (packed state, total, items as a bitmask over ``ordered``), and every state
+        # ever made: one made again is either live already or was dropped for a total too low to come within
+        # the window (the same state has the same total, and the bar only rises), so it is not made twice.
+        keys: list[int] = [0]
+        totals: list[int] = [sum(start)]
+        whos: list[int] = [0]
+        seen: set[int] = {0}
         for i, c in enumerate(ordered):
             # per line the item raises: (offset, field mask, the value's index, the value, the line's values)
             moves: list[tuple[int, int, int, int, list[int]]] = []
@@ -487,14 +492,17 @@ class ItemLayer:
                 elif k in guarded and v == start[k] and rank[c] < rank[holders[k]]:
                     ties |= 1 << (taken_at + k)
             flag = (bit[groups[c]] << used_at) if c in groups else 0
-            grown: dict[int, int] = {}
-            whose: dict[int, int] = {}
+            grown: list[int] = []
+            sums: list[int] = []
+            whose: list[int] = []
             reach = top - window - rest[i + 1]  # a state must end at a total >= top - window
-            for key, total in states.items():
+            for at in range(len(keys)):
+                key, total = keys[at], totals[at]
                 if total >= reach:
-                    grown[key] = total
+                    grown.append(key)
+                    sums.append(total)
                     if track:
-                        whose[key] = who[key]
+                        whose.append(whos[at])
                 if key & flag:
                     continue
                 raised = total
@@ -507,24 +515,24 @@ class ItemLayer:
                 if raised == total or raised < reach:
                     continue  # raises nothing (the same state) or cannot come within the window
                 after |= flag | ties
+                if after in seen:
+                    continue
                 if guard_masks and not all(any(not after & m for m in held) for held in guard_masks):
                     continue  # an item in would give nothing: the combination without it is searched elsewhere
-                if not track:
-                    grown[after] = raised
-                elif after not in grown:
-                    grown[after] = raised
-                    whose[after] = who[key] | (1 << i)
-            states = grown
-            if track:
-                who = whose
-            if len(states) > STATE_LIMIT:
+                seen.add(after)
+                grown.append(after)
+                sums.append(raised)
+                if track:
+                    whose.append(whos[at] | (1 << i))
+            keys, totals, whos = grown, sums, whose
+            if len(keys) > STATE_LIMIT:
                 return None
-        found = [(key >> used_at & used_mask, total) for key, total in states.items()]
+        found = [(key >> used_at & used_mask, total) for key, total in zip(keys, totals)]
         picks: dict[tuple[int, int], list[int]] = {}
         if track:
-            for key, total in states.items():
+            for key, total, made in zip(keys, totals, whos):
                 picks.setdefault((key >> used_at & used_mask, top - total),
-                                 [c for k, c in enumerate(ordered) if who[key] >> k & 1])
+                                 [c for k, c in enumerate(ordered) if made >> k & 1])
         return top, found, picks
 
     def _frame(self, lines: list[int], prof: Profile
