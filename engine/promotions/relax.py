@@ -30,7 +30,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 from dataclasses import dataclass
-from fractions import Fraction
 from itertools import combinations
 
 from engine.promotions import floors
@@ -108,6 +107,8 @@ class Scene:
         self.prof, self.margin, self.fee = prof, margin, fee
         self._decided_options = decided
         self._order_shares: list[tuple[Option, int, int]] | None = None  # (order option, most taken, least base)
+        self._least: dict[int, int] = {}  # ``_least_amount`` per line, memo
+        self._takes: dict[int, tuple[int, int]] = {}  # ``_coupon_take`` per coupon, memo
         self.cap = margin.cap()
         self.capped = self.piece_capped = False  # the best piece found so far is held down by the margin cap
         self.approximate = False  # the last bound skipped the reachable totals (``bound``)
@@ -276,18 +277,9 @@ class Scene:
                    and c.kind in ("threshold_off", "percent_off") and not c.lineset.isdisjoint(o.lineset)]
         if not earlier or o.layer != "coupon":
             return None
-        lo, hi = self.prof.lo, self.prof.hi
-        # (lines, least discount) of each decided order promotion: on its lines the order layer takes at least
-        # that much (a line it cannot take its share of is emptied by an earlier one), so an earlier coupon
-        # whose scope holds them has a base at most its item-layer base less the biggest of them
-        orders = [(m.lineset, merch_value(m, m.full - sum(hi[j] for j in m.lines))) for m in self._decided_options
-                  if m.layer == "order" and m.kind in ("threshold_off", "percent_off")]
         taken = {j: 0 for j in o.lines}
         for c in earlier:
-            greatest = c.full - sum(lo[j] for j in c.lines) - max(
-                (least for lines, least in orders if lines <= c.lineset), default=0)
-            least = sum(self._least_amount(j, a) for j, a in zip(c.lines, c.amounts))
-            t = merch_value(c, least)
+            t, greatest = self._coupon_take(c)
             if greatest <= 0 or t <= 0:
                 continue
             for j, a in zip(c.lines, c.amounts):
@@ -301,16 +293,18 @@ class Scene:
             free = (sum(o.qtys) // (prep.buy + prep.get)) * prep.get
             if free <= 0:
                 return 0
-            order = sorted(range(len(kept)), key=lambda i: Fraction(kept[i], o.qtys[i]))
-            units, edge = 0, Fraction(0)
+            # units by their greatest price kept / qty, compared exactly in integers (× the qtys' lcm)
+            scale = math.lcm(*o.qtys)
+            order = sorted(range(len(kept)), key=lambda i: kept[i] * (scale // o.qtys[i]))
+            units, edge, per = 0, 0, 1  # the free-th cheapest greatest unit price: edge / per
             for i in order:
                 units += o.qtys[i]
-                edge = Fraction(kept[i], o.qtys[i])
+                edge, per = kept[i], o.qtys[i]
                 if units >= free:
                     break
             values = [min(fraction_of(k, min(q, free), q, prep.bp), r)
                       for j, a, k, q, r in zip(o.lines, o.amounts, kept, o.qtys, room)
-                      if Fraction(self._least_amount(j, a), q) <= edge]
+                      if self._least_amount(j, a) * per <= edge * q]
         else:
             return None
         total = sum(values)
@@ -320,6 +314,9 @@ class Scene:
         """The least amount line j (list ``amount``) can bring into the coupon layer at this node: its
         most item discount off, and the most each decided order promotion can take of it (its greatest
         discount over its least base, per cent of the line, plus one cent of proration)."""
+        known = self._least.get(j, -1)
+        if known >= 0:
+            return known
         lo, hi = self.prof.lo, self.prof.hi
         if self._order_shares is None:
             self._order_shares = []
@@ -333,7 +330,24 @@ class Scene:
         for m, most, base in self._order_shares:
             if j in m.lineset and most > 0:
                 least -= left if base <= 0 else min(left, most * left // base + 1)
-        return max(0, least)
+        least = self._least[j] = max(0, least)
+        return least
+
+    def _coupon_take(self, c: Option) -> tuple[int, int]:
+        """(t, B) of a decided 满减 / percentage coupon for ``_clamped``: its least discount over the node (at
+        its least base) and its greatest base (its item-layer base less the biggest least discount of a
+        decided order promotion whose lines its scope holds: on its lines the order layer takes at least
+        that much, a line it cannot take its share of being emptied by an earlier one). Memo per coupon."""
+        found = self._takes.get(c.c)
+        if found is None:
+            lo, hi = self.prof.lo, self.prof.hi
+            orders = [(m.lineset, merch_value(m, m.full - sum(hi[j] for j in m.lines))) for m in self._decided_options
+                      if m.layer == "order" and m.kind in ("threshold_off", "percent_off")]
+            greatest = c.full - sum(lo[j] for j in c.lines) - max(
+                (least for lines, least in orders if lines <= c.lineset), default=0)
+            least = sum(self._least_amount(j, a) for j, a in zip(c.lines, c.amounts))
+            found = self._takes[c.c] = (merch_value(c, least), greatest)
+        return found
 
     def most_left(self, o: Option, amount: int) -> int:
         """Most of ``amount`` (o's in-scope amount after the item layer) the order layer can leave to a
