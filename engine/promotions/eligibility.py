@@ -86,6 +86,11 @@ class Ineligible:
     promotion: Promotion
     reason: str
 
+    # Its own ``__init__`` (the dataclass keeps it): compiled, a generated one stays interpreted Python.
+    def __init__(self, promotion: Promotion, reason: str) -> None:
+        object.__setattr__(self, "promotion", promotion)
+        object.__setattr__(self, "reason", reason)
+
 
 def normalise_code(code: str) -> str:
     """Coupon codes match case-insensitively, ignoring surrounding spaces."""

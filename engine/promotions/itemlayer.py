@@ -33,6 +33,11 @@ class Profile:
     holder: list[int]  # per line the item in that takes it (-1: none): the best value, ties to the better rank
     held: dict[int, list[int]] | None = None  # the lines each item in holds (``_held``, memo)
 
+    # Its own ``__init__`` (the dataclass keeps it): compiled, a generated one stays interpreted Python.
+    def __init__(self, lo: list[int], hi: list[int], x_lo: int, x_hi: int, holder: list[int],
+                 held: dict[int, list[int]] | None = None) -> None:
+        self.lo, self.hi, self.x_lo, self.x_hi, self.holder, self.held = lo, hi, x_lo, x_hi, holder, held
+
 
 class ItemLayer:
     """Item-level promotions of the search with their values per line (at list price)."""

@@ -39,6 +39,16 @@ class Option:
     priority: int
     rank: int = 0  # order of application inside a layer (priority, then id): earlier coupons take first
 
+    # Its own ``__init__`` (the dataclass keeps it): compiled, a generated one stays interpreted Python.
+    def __init__(self, c: int, layer: str, kind: str, prep: Prepared, lines: tuple[int, ...], lineset: frozenset[int],
+                 full: int, slope: float, offset: float, fixed: int, amounts: tuple[int, ...], qtys: tuple[int, ...],
+                 gift: int, units: int, priority: int, rank: int = 0) -> None:
+        for name, value in (("c", c), ("layer", layer), ("kind", kind), ("prep", prep), ("lines", lines),
+                            ("lineset", lineset), ("full", full), ("slope", slope), ("offset", offset), ("fixed", fixed),
+                            ("amounts", amounts), ("qtys", qtys), ("gift", gift), ("units", units),
+                            ("priority", priority), ("rank", rank)):
+            object.__setattr__(self, name, value)
+
 
 def merch_value(o: Option, base: int) -> int:
     """Most merchandise discount the option takes on an in-scope amount ``base``."""

@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from typing import Any
-from dataclasses import dataclass
 from itertools import combinations
 
 from engine.promotions import floors
@@ -54,47 +53,52 @@ NEAR = 1_000  # cents: a continuous bound further than this above the incumbent 
 EPS = 1e-6  # majorants are floats (slopes such as 0.35 are not exact in binary): floored only after adding this
 
 
-@dataclass
 class _Frame:
-    """An option at this node: its in-scope item discount range and the order options inside it."""
+    """An option at this node: its in-scope item discount range and the order options inside it.
 
-    o: Option
-    lo: int
-    hi: int
-    out: int  # x_hi - hi: the most item discount outside its scope
-    top: int  # its value with no item discount beyond lo and nothing taken before it (an upper bound)
-    sources: tuple[tuple[Option, int, int, int, bool], ...]  # (order option, outside, lo, hi, inside)
+    Plain classes with their own ``__init__`` (here and below; not dataclasses): compiled, a dataclass's
+    generated ``__init__`` stays interpreted Python, and these are made by the thousand per quote."""
+
+    def __init__(self, o: Option, lo: int, hi: int, out: int, top: int,
+                 sources: tuple[tuple[Option, int, int, int, bool], ...]) -> None:
+        self.o = o
+        self.lo = lo
+        self.hi = hi
+        self.out = out  # x_hi - hi: the most item discount outside its scope
+        self.top = top  # its value with no item discount beyond lo and nothing taken before it (an upper bound)
+        self.sources = sources  # (order option, outside, lo, hi, inside)
 
 
-@dataclass
 class Point:
     """The relaxation evaluated at one total X."""
 
-    merch: int  # X + the most later merchandise discount
-    low: int  # the least later merchandise discount (decided options): the margin guard refuses X + low > cap
-    gift: int  # gifts of undecided units (their cost is not counted: an upper bound)
-    sure: tuple[int, int]  # (value, cost) of decided gifts certainly given at X
-    maybe: list[tuple[int, int]]  # (value, cost) of decided gifts that may be given at X
-    ship: bool
-    dead: bool  # a decided step option (满减, gift, free shipping) cannot give anything at X
-    delta: int  # how far X may fall before some option could step up
-    slope: float  # continuous growth of the merchandise part while X falls inside the piece
-    rounding: int  # cents of rounding slack (percentages)
-    majorant: float  # later merchandise discount of every X' <= X is at most this + (X - X') × slope sum
+    def __init__(self, merch: int, low: int, gift: int, sure: tuple[int, int], maybe: list[tuple[int, int]],
+                 ship: bool, dead: bool, delta: int, slope: float, rounding: int, majorant: float) -> None:
+        self.merch = merch  # X + the most later merchandise discount
+        self.low = low  # the least later merchandise discount (decided options): the margin guard refuses X + low > cap
+        self.gift = gift  # gifts of undecided units (their cost is not counted: an upper bound)
+        self.sure = sure  # (value, cost) of decided gifts certainly given at X
+        self.maybe = maybe  # (value, cost) of decided gifts that may be given at X
+        self.ship = ship
+        self.dead = dead  # a decided step option (满减, gift, free shipping) cannot give anything at X
+        self.delta = delta  # how far X may fall before some option could step up
+        self.slope = slope  # continuous growth of the merchandise part while X falls inside the piece
+        self.rounding = rounding  # cents of rounding slack (percentages)
+        self.majorant = majorant  # later merchandise discount of every X' <= X is at most this + (X - X') × slope sum
 
 
-@dataclass
 class _Acc:
     """Running totals while evaluating the options at one X."""
 
-    merch: int
-    majorant: float
-    gift: int = 0
-    ship: bool = False
-    dead: bool = False
-    delta: int = BIG
-    slope: float = 0.0
-    rounding: int = 0
+    def __init__(self, merch: int, majorant: float) -> None:
+        self.merch = merch
+        self.majorant = majorant
+        self.gift = 0
+        self.ship = False
+        self.dead = False
+        self.delta = BIG
+        self.slope = 0.0
+        self.rounding = 0
 
 
 class Scene:
@@ -469,7 +473,9 @@ class Scene:
             acc.slope += t_slope
             acc.rounding += t_round
             acc.majorant += t_major
-        return Point(acc.merch, floors.low(self, x, values), acc.gift + self.const_gift, *floors.decided_gifts(self, x, values),
+        low = floors.low(self, x, values)
+        sure, maybe = floors.decided_gifts(self, x, values)
+        return Point(acc.merch, low, acc.gift + self.const_gift, sure, maybe,
                      acc.ship or self.const_ship, acc.dead, acc.delta, acc.slope, acc.rounding, acc.majorant)
 
     def _one(self, f: _Frame, x: int, acc: _Acc) -> int:

@@ -33,6 +33,11 @@ class Unit:
     options: tuple[int, ...]
     later: bool
 
+    # Its own ``__init__`` (the dataclass keeps it): compiled, a generated one stays interpreted Python.
+    def __init__(self, options: tuple[int, ...], later: bool) -> None:
+        object.__setattr__(self, "options", options)
+        object.__setattr__(self, "later", later)
+
 
 class Space:
     """Everything the two search phases share about one board."""

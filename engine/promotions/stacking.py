@@ -35,6 +35,14 @@ class Candidate:
     lines: tuple[int, ...]
     rank: int  # position in (priority desc, id) order
 
+    # Its own ``__init__`` (the dataclass keeps it): compiled, a generated one stays interpreted Python.
+    def __init__(self, promotion: Promotion, prep: Prepared, layer: str, lines: tuple[int, ...], rank: int) -> None:
+        object.__setattr__(self, "promotion", promotion)
+        object.__setattr__(self, "prep", prep)
+        object.__setattr__(self, "layer", layer)
+        object.__setattr__(self, "lines", lines)
+        object.__setattr__(self, "rank", rank)
+
     @property
     def id(self) -> str:
         """The promotion id."""
@@ -88,6 +96,16 @@ class Outcome:
     bases: dict[int, int]
     out_of_stock: set[int]
     key: tuple = ()
+
+    # Its own ``__init__`` (the dataclass keeps it): compiled, a generated one stays interpreted Python.
+    def __init__(self, members: tuple[int, ...], discount: int, shipping_off: int, gift_value: int, gift_cost: int,
+                 gift_units: int, margin_ok: bool, taken: dict[int, dict[int, int]],
+                 gifts: dict[int, tuple[str, int, int]], shipping_by: int | None, bases: dict[int, int],
+                 out_of_stock: set[int], key: tuple = ()) -> None:
+        self.members, self.discount, self.shipping_off = members, discount, shipping_off
+        self.gift_value, self.gift_cost, self.gift_units, self.margin_ok = gift_value, gift_cost, gift_units, margin_ok
+        self.taken, self.gifts, self.shipping_by, self.bases = taken, gifts, shipping_by, bases
+        self.out_of_stock, self.key = out_of_stock, key
 
     @property
     def saving(self) -> int:
