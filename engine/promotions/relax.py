@@ -156,13 +156,22 @@ class Scene:
         ship_max = any(f.o.kind == "free_shipping" and reached(f.o, f.o.full - f.lo) for f in self.decided)
         self.slope_sum = sum(f.o.slope for f in self.decided if self._varies(f))
         self.tops: dict[int, int] = {}
-        for options in undecided:
+        tops = self.tops
+        for options in undecided:  # plain loops here: compiled, they beat max() over a generator several times
             frames = [self._frame(o, cache, exact) for o in options]
-            self.tops.update((f.o.c, f.top) for f in frames)
-            self.top_merch += max((f.top for f in frames), default=0)
-            self.gift_max += max((f.o.gift for f in frames if reached(f.o, f.o.full - f.lo) and f.o.kind == "gift"),
-                                 default=0)
-            ship_max = ship_max or any(f.o.kind == "free_shipping" and reached(f.o, f.o.full - f.lo) for f in frames)
+            top = gift = 0
+            for f in frames:
+                tops[f.o.c] = f.top
+                if f.top > top:
+                    top = f.top
+                kind = f.o.kind
+                if kind == "gift":
+                    if f.o.gift > gift and reached(f.o, f.o.full - f.lo):
+                        gift = f.o.gift
+                elif kind == "free_shipping" and not ship_max and reached(f.o, f.o.full - f.lo):
+                    ship_max = True
+            self.top_merch += top
+            self.gift_max += gift
             self._add_term(frames)
         self.gs_max = self.gift_max + (fee if ship_max else 0)
         self.ceiling = self._ceiling()
@@ -422,12 +431,27 @@ class Scene:
 
     def _add_term(self, frames: list[_Frame]) -> None:
         """Constant options (their value cannot change over the node) are folded into constants."""
-        varying = [f for f in frames if self._varies(f)]
-        fixed = [f for f in frames if not self._varies(f)]
-        merch = max((f.top for f in fixed), default=0)
-        gift = max((f.o.gift for f in fixed if f.o.kind == "gift" and reached(f.o, f.o.full - f.lo)), default=0)
-        ship = any(f.o.kind == "free_shipping" and reached(f.o, f.o.full - f.lo) for f in fixed)
-        self.slope_sum += max((f.o.slope for f in varying), default=0.0)
+        varying: list[_Frame] = []
+        fixed: list[_Frame] = []
+        merch = gift = 0
+        ship = False
+        slope = 0.0
+        for f in frames:
+            if self._varies(f):
+                if not varying or f.o.slope > slope:
+                    slope = f.o.slope
+                varying.append(f)
+                continue
+            fixed.append(f)
+            if f.top > merch:
+                merch = f.top
+            kind = f.o.kind
+            if kind == "gift":
+                if f.o.gift > gift and reached(f.o, f.o.full - f.lo):
+                    gift = f.o.gift
+            elif kind == "free_shipping" and not ship and reached(f.o, f.o.full - f.lo):
+                ship = True
+        self.slope_sum += slope
         if not varying:
             self.const_merch += merch
             self.const_gift += gift
