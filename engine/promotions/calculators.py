@@ -120,9 +120,13 @@ def discounted_units(prep: Prepared, amounts: list[int], qtys: list[int]) -> lis
     if free <= 0:
         return [0] * len(amounts)
     scale = lcm(*qtys)  # unit prices amounts[i] / qtys[i] compared exactly as integers
-    order = sorted(range(len(amounts)), key=lambda i: (amounts[i] * (scale // qtys[i]), i))
-    taken = [0] * len(amounts)
-    for i in order:
+    # cheapest unit price first, lines of equal unit price in cart order: one integer per line (no key function)
+    n = len(amounts)
+    keys = [amounts[i] * (scale // qtys[i]) * n + i for i in range(n)]
+    keys.sort()
+    taken = [0] * n
+    for key in keys:
+        i = key % n
         if free <= 0:
             break
         taken[i] = min(free, qtys[i])
@@ -170,3 +174,18 @@ CALCULATORS: dict[str, Callable[[Prepared, list[int], list[int]], list[int]]] = 
     "gift": no_discount,
     "free_shipping": no_discount,
 }
+
+
+def calculate(prep: Prepared, amounts: list[int], qtys: list[int]) -> list[int]:
+    """``CALCULATORS[prep.kind](prep, amounts, qtys)``, dispatched in place: compiled, a direct call, not a
+    call through the dict's function objects (the search prices per-line coupons many times a node)."""
+    kind = prep.kind
+    if kind == "buy_x_get_y":
+        return buy_x_get_y(prep, amounts, qtys)
+    if kind == "fixed_price":
+        return fixed_price(prep, amounts, qtys)
+    if kind == "threshold_off":
+        return threshold_off(prep, amounts, qtys)
+    if kind == "percent_off":
+        return percent_off(prep, amounts, qtys)
+    return no_discount(prep, amounts, qtys)

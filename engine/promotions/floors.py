@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from engine.promotions.calculators import CALCULATORS
+from engine.promotions.calculators import calculate
 from engine.promotions.options import Option, after_orders, merch_value, reached
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def coupon_floor(scene: Scene, x: int, values: list[int], room: int | None = Non
                 part += (values[k] * (amount - prof.lo[j])) // base + 2 if base > 0 else amount
             kept.append(max(0, amount - prof.hi[j] - part))
         kept_by[i] = kept
-        floor = sum(CALCULATORS[f.o.prep.kind](f.o.prep, kept, list(f.o.qtys))) - f.o.fixed  # its rounding play
+        floor = sum(calculate(f.o.prep, kept, list(f.o.qtys))) - f.o.fixed  # its rounding play
         floors.append((i, f, max(0, floor), -1))
     if not floors:
         return 0

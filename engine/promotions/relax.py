@@ -32,7 +32,7 @@ from typing import Any
 from itertools import combinations
 
 from engine.promotions import floors
-from engine.promotions.calculators import CALCULATORS
+from engine.promotions.calculators import calculate
 from engine.promotions.itemlayer import Profile, highest_at_most, lowest_at_least
 from engine.promotions.money import fraction_of
 from engine.promotions.options import (
@@ -271,7 +271,7 @@ class Scene:
             if rate is not None and left > 0:
                 left = left - (left * rate[0]) // rate[1] + 1
             kept.append(max(0, min(left, amount - lo[j])))
-        total = sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys))) + o.fixed
+        total = sum(calculate(o.prep, kept, list(o.qtys))) + o.fixed
         clamped = self._clamped(o, kept)
         return total if clamped is None or clamped >= total else clamped
 
@@ -426,7 +426,7 @@ class Scene:
                 growth += left * rate[0] / (rate[1] * rate[1])
                 left = max(0, min(left, left - (left * rate[0]) // rate[1]))
             kept.append(max(0, left))
-        value = min(f.top, sum(CALCULATORS[o.prep.kind](o.prep, kept, list(o.qtys))) + o.fixed)
+        value = min(f.top, sum(calculate(o.prep, kept, list(o.qtys))) + o.fixed)
         return value, growth, step, (0 if rate is None else len(o.lines))
 
     def _add_term(self, frames: list[_Frame]) -> None:

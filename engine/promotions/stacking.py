@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from engine.promotions.calculators import CALCULATORS, Prepared, prepare, reached, threshold_off_total
+from engine.promotions.calculators import Prepared, calculate, prepare, reached, threshold_off_total
 from engine.promotions.eligibility import CartIndex
 from engine.promotions.model import Cart, Promotion
 from engine.promotions.money import percent_of, prorate, to_cents
@@ -141,7 +141,7 @@ def line_discounts(board: Board, cand: Candidate, amounts: list[int]) -> dict[in
     """The candidate's calculator on its in-scope lines, as {line: cents} (zeros dropped)."""
     scoped = [amounts[j] for j in cand.lines]
     qtys = [board.qtys[j] for j in cand.lines]
-    off = CALCULATORS[cand.prep.kind](cand.prep, scoped, qtys)
+    off = calculate(cand.prep, scoped, qtys)
     return {j: d for j, d in zip(cand.lines, off) if d}
 
 
