@@ -122,11 +122,13 @@ def discounted_units(prep: Prepared, amounts: list[int], qtys: list[int]) -> lis
     scale = lcm(*qtys)  # unit prices amounts[i] / qtys[i] compared exactly as integers
     # cheapest unit price first, lines of equal unit price in cart order: one integer per line (no key function)
     n = len(amounts)
-    keys = [amounts[i] * (scale // qtys[i]) * n + i for i in range(n)]
+    bits = n.bit_length()  # the position in the low bits (a shift: compiled, it stays on machine integers)
+    keys = [((amounts[i] * (scale // qtys[i])) << bits) | i for i in range(n)]
     keys.sort()
     taken = [0] * n
+    low = (1 << bits) - 1
     for key in keys:
-        i = key % n
+        i = key & low
         if free <= 0:
             break
         taken[i] = min(free, qtys[i])

@@ -48,8 +48,12 @@ def prorate(total: int, weights: list[int]) -> list[int]:
     shares = [0] * n
     # One integer per line with a remainder orders (remainder desc, weight desc, position asc) without a key
     # function; a line without one never gets a leftover cent (the remainders add up to ``left`` wholes).
+    # The position goes in the low bits by a shift, not a product: compiled, a product with a factor past
+    # 2**30 leaves the machine-integer path.
     keys: list[int] = []
     span = whole + 1
+    bits = n.bit_length()
+    low = (1 << bits) - 1
     given = 0
     for i in range(n):
         w = weights[i]
@@ -59,14 +63,14 @@ def prorate(total: int, weights: list[int]) -> list[int]:
         shares[i] = share
         given += share
         if rest:
-            keys.append((rest * span + w) * n + (n - 1 - i))
+            keys.append(((rest * span + w) << bits) | (n - 1 - i))
     left = total - given
     if left == 1:
-        shares[n - 1 - max(keys) % n] += 1
+        shares[n - 1 - (max(keys) & low)] += 1
     elif left:
         keys.sort()
         for key in keys[-left:]:
-            shares[n - 1 - key % n] += 1
+            shares[n - 1 - (key & low)] += 1
     return shares
 
 
