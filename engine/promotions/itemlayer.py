@@ -477,13 +477,15 @@ class ItemLayer:
         taken_at = used_at + used_mask.bit_length()
         # a guard holds while some line it guards is at its least value and not taken on rank
         guard_masks = [[width[k] << offset[k] | 1 << (taken_at + k) for k in held] for held in guards]
-        # The live states in order (packed state, total, items as a bitmask over ``ordered``), and every state
-        # ever made: one made again is either live already or was dropped for a total too low to come within
-        # the window (the same state has the same total, and the bar only rises), so it is not made twice.
+        # Every state made, in order (packed state, total, items as a bitmask over ``ordered``), kept in place:
+        # a state is live while its total can still come within the window (the bar only rises, so a state
+        # once below it stays below), and is extended by the items after the one that made it. A state made
+        # again is either there already or was below the bar (the same state has the same total): not made twice.
         keys: list[int] = [0]
         totals: list[int] = [sum(start)]
         whos: list[int] = [0]
         seen: set[int] = {0}
+        bar = totals[0]  # the previous item's bar: states below it are gone
         for i, c in enumerate(ordered):
             # per line the item raises: (offset, field mask, the value's index, the value, the line's values)
             moves: list[tuple[int, int, int, int, list[int]]] = []
@@ -497,17 +499,15 @@ class ItemLayer:
                 elif k in guarded and v == start[k] and rank[c] < rank[holders[k]]:
                     ties |= 1 << (taken_at + k)
             flag = (bit[groups[c]] << used_at) if c in groups else 0
-            grown: list[int] = []
-            sums: list[int] = []
-            whose: list[int] = []
             reach = top - window - rest[i + 1]  # a state must end at a total >= top - window
-            for at in range(len(keys)):
-                key, total = keys[at], totals[at]
+            live = 0
+            for at in range(len(keys)):  # the states made before this item (those made now are appended)
+                total = totals[at]
+                if total < bar:
+                    continue
                 if total >= reach:
-                    grown.append(key)
-                    sums.append(total)
-                    if track:
-                        whose.append(whos[at])
+                    live += 1
+                key = keys[at]
                 if key & flag:
                     continue
                 raised = total
@@ -525,19 +525,21 @@ class ItemLayer:
                 if guard_masks and not all(any(not after & m for m in held) for held in guard_masks):
                     continue  # an item in would give nothing: the combination without it is searched elsewhere
                 seen.add(after)
-                grown.append(after)
-                sums.append(raised)
+                keys.append(after)
+                totals.append(raised)
                 if track:
-                    whose.append(whos[at] | (1 << i))
-            keys, totals, whos = grown, sums, whose
-            if len(keys) > STATE_LIMIT:
+                    whos.append(whos[at] | (1 << i))
+                live += 1
+            bar = reach
+            if live > STATE_LIMIT:
                 return None
-        found = [(key >> used_at & used_mask, total) for key, total in zip(keys, totals)]
+        found = [(key >> used_at & used_mask, total) for key, total in zip(keys, totals) if total >= bar]
         picks: dict[tuple[int, int], list[int]] = {}
         if track:
             for key, total, made in zip(keys, totals, whos):
-                picks.setdefault((key >> used_at & used_mask, top - total),
-                                 [c for k, c in enumerate(ordered) if made >> k & 1])
+                if total >= bar:
+                    picks.setdefault((key >> used_at & used_mask, top - total),
+                                     [c for k, c in enumerate(ordered) if made >> k & 1])
         return top, found, picks
 
     def _frame(self, lines: list[int], prof: Profile
