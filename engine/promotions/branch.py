@@ -259,10 +259,12 @@ class Branch:
             changed = False
             for g, live in enumerate(groups):
                 others = set(fixed) | {c for k, c in enumerate(picks) if k != g and c is not None}
+                # the total with one more item is the others' total plus what it adds on its own lines
+                base = items.best_per_line(others)
                 pick = picks[g]
-                best = (items.total(others | ({pick} if pick is not None else set())), pick)
+                best = (items.gain(base, pick) if pick is not None else 0, pick)
                 for c in [*sorted(live, key=self._preference), None]:
-                    total = items.total(others | ({c} if c is not None else set()))
+                    total = items.gain(base, c) if c is not None else 0
                     if total > best[0]:
                         best = (total, c)
                 if best[1] != picks[g]:

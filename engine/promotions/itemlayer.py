@@ -86,15 +86,25 @@ class ItemLayer:
             holder.append(held)
         return Profile(lo, hi, sum(lo), sum(hi), holder)
 
-    def total(self, chosen: set[int]) -> int:
-        """The total item discount of these items together (each line takes the best of them)."""
-        found = 0
+    def best_per_line(self, chosen: set[int]) -> list[int]:
+        """Per line the best value of these items on it (0: none of them)."""
+        found: list[int] = []
         for entries in self.by_line:
+            best = 0
             for v, c in entries:
                 if c in chosen:
-                    found += v
+                    best = v
                     break
+            found.append(best)
         return found
+
+    def gain(self, best: list[int], c: int) -> int:
+        """How much item c adds to the total of items whose per-line best values are ``best``."""
+        more = 0
+        for j, v in self.values[c].items():
+            if v > best[j]:
+                more += v - best[j]
+        return more
 
     def loss_without(self, status: dict[int, int], hi: list[int], gone: Iterable[int], keep: int | None = None) -> int:
         """How much ``sum(hi)`` drops if the items ``gone`` are decided out (``keep`` stays available)."""
