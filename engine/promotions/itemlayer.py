@@ -667,12 +667,18 @@ def _bitset(cuts: tuple[int, ...]) -> int:
     return int.from_bytes(buf, "little")
 
 
-def _spread_all(bits: int, cuts: Iterable[int], mask: int) -> int:
-    """Sums of the reachable reductions so far with one of ``cuts``."""
-    spread = 0
-    for r in cuts:
-        spread |= bits << r
-    return spread & mask
+def _spread_all(bits: int, cuts: tuple[int, ...], mask: int) -> int:
+    """Sums of the reachable reductions so far with one of ``cuts`` (ascending).
+
+    Spread by the differences to the least cut, then shifted once by it: one operation fewer than a shift
+    and an OR per cut (each copies the whole bitset)."""
+    if not cuts:
+        return 0
+    first = cuts[0]
+    spread = bits
+    for k in range(1, len(cuts)):
+        spread |= bits << (cuts[k] - first)
+    return (spread << first) & mask
 
 
 def highest_at_most(bits: int, x_hi: int, x: int) -> int | None:
