@@ -157,21 +157,14 @@ class Scene:
         self.slope_sum = sum(f.o.slope for f in self.decided if self._varies(f))
         self.tops: dict[int, int] = {}
         tops = self.tops
-        for options in undecided:  # plain loops here: compiled, they beat max() over a generator several times
+        for options in undecided:
             frames = [self._frame(o, cache, exact) for o in options]
-            top = gift = 0
             for f in frames:
                 tops[f.o.c] = f.top
-                if f.top > top:
-                    top = f.top
-                kind = f.o.kind
-                if kind == "gift":
-                    if f.o.gift > gift and reached(f.o, f.o.full - f.lo):
-                        gift = f.o.gift
-                elif kind == "free_shipping" and not ship_max and reached(f.o, f.o.full - f.lo):
-                    ship_max = True
+            top, gift, ship = self._most(frames)
             self.top_merch += top
             self.gift_max += gift
+            ship_max = ship_max or ship
             self._add_term(frames)
         self.gs_max = self.gift_max + (fee if ship_max else 0)
         self.ceiling = self._ceiling()
@@ -433,24 +426,15 @@ class Scene:
         """Constant options (their value cannot change over the node) are folded into constants."""
         varying: list[_Frame] = []
         fixed: list[_Frame] = []
-        merch = gift = 0
-        ship = False
         slope = 0.0
         for f in frames:
             if self._varies(f):
                 if not varying or f.o.slope > slope:
                     slope = f.o.slope
                 varying.append(f)
-                continue
-            fixed.append(f)
-            if f.top > merch:
-                merch = f.top
-            kind = f.o.kind
-            if kind == "gift":
-                if f.o.gift > gift and reached(f.o, f.o.full - f.lo):
-                    gift = f.o.gift
-            elif kind == "free_shipping" and not ship and reached(f.o, f.o.full - f.lo):
-                ship = True
+            else:
+                fixed.append(f)
+        merch, gift, ship = self._most(fixed)
         self.slope_sum += slope
         if not varying:
             self.const_merch += merch
@@ -458,6 +442,23 @@ class Scene:
             self.const_ship = self.const_ship or ship
             return
         self.terms.append(varying + [_Frame(f.o, f.lo, f.lo, BIG, f.top, ()) for f in fixed])
+
+    @staticmethod
+    def _most(frames: list[_Frame]) -> tuple[int, int, bool]:
+        """Among these frames: the biggest top, the biggest gift reached, whether a free shipping is reached
+        (plain loops: compiled, they beat ``max()`` over a generator several times)."""
+        top = gift = 0
+        ship = False
+        for f in frames:
+            if f.top > top:
+                top = f.top
+            kind = f.o.kind
+            if kind == "gift":
+                if f.o.gift > gift and reached(f.o, f.o.full - f.lo):
+                    gift = f.o.gift
+            elif kind == "free_shipping" and not ship and reached(f.o, f.o.full - f.lo):
+                ship = True
+        return top, gift, ship
 
     @staticmethod
     def _varies(f: _Frame) -> bool:
