@@ -475,14 +475,14 @@ class ItemLayer:
                     levels[k].append(v)
         offset: list[int] = []
         width: list[int] = []
-        at = 0
+        place = 0
         for k in range(n):
             levels[k].sort()
             w = max(1, (len(levels[k]) - 1).bit_length())
-            offset.append(at)
+            offset.append(place)
             width.append((1 << w) - 1)
-            at += w
-        used_at = at
+            place += w
+        used_at = place
         used_mask = (1 << max((b.bit_length() for b in bit.values()), default=0)) - 1
         taken_at = used_at + used_mask.bit_length()
         # a guard holds while some line it guards is at its least value and not taken on rank
