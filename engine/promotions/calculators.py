@@ -6,7 +6,7 @@ cart order, and returns the discount per line (never more than the line's amount
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import lcm
 
@@ -114,9 +114,14 @@ def fixed_price(prep: Prepared, amounts: list[int], qtys: list[int]) -> list[int
     return _capped_lines(prep, [max(0, a - prep.price * q) for a, q in zip(amounts, qtys)])
 
 
+def free_units(prep: Prepared, qtys: Sequence[int]) -> int:
+    """How many units of these lines a buy-X-get-Y discounts: ``get`` of every full ``buy + get``."""
+    return (sum(qtys) // (prep.buy + prep.get)) * prep.get
+
+
 def discounted_units(prep: Prepared, amounts: list[int], qtys: list[int]) -> list[int]:
     """How many units of each line are 'get' units: the cheapest (buy+get)-th shares of all units."""
-    free = (sum(qtys) // (prep.buy + prep.get)) * prep.get
+    free = free_units(prep, qtys)
     if free <= 0:
         return [0] * len(amounts)
     scale = lcm(*qtys)  # unit prices amounts[i] / qtys[i] compared exactly as integers
@@ -168,19 +173,9 @@ def next_threshold(prep: Prepared, base: int) -> tuple[int, int] | None:
     return None
 
 
-CALCULATORS: dict[str, Callable[[Prepared, list[int], list[int]], list[int]]] = {
-    "threshold_off": threshold_off,
-    "percent_off": percent_off,
-    "fixed_price": fixed_price,
-    "buy_x_get_y": buy_x_get_y,
-    "gift": no_discount,
-    "free_shipping": no_discount,
-}
-
-
 def calculate(prep: Prepared, amounts: list[int], qtys: list[int]) -> list[int]:
-    """``CALCULATORS[prep.kind](prep, amounts, qtys)``, dispatched in place: compiled, a direct call, not a
-    call through the dict's function objects (the search prices per-line coupons many times a node)."""
+    """The promotion's calculator on these in-scope lines: per line the cents it takes off. Dispatched on the
+    kind in place (compiled, a direct call; the search prices per-line coupons many times a node)."""
     kind = prep.kind
     if kind == "buy_x_get_y":
         return buy_x_get_y(prep, amounts, qtys)

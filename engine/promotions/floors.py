@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from engine.promotions.calculators import calculate
+from engine.promotions.calculators import calculate, free_units
 from engine.promotions.options import Option, after_orders, merch_value, reached
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def leaves(o: Option, n: int, kept: list[int]) -> int:
     prep = o.prep
     if prep.kind == "fixed_price":
         return prep.price * o.qtys[n]
-    free = (sum(o.qtys) // (prep.buy + prep.get)) * prep.get
+    free = free_units(prep, o.qtys)
     share = min(1.0, free / o.qtys[n]) * prep.bp / 10_000
     return max(0, math.floor(kept[n] * (1 - share)) - 1)
 

@@ -32,7 +32,7 @@ from typing import Any
 from itertools import combinations
 
 from engine.promotions import floors
-from engine.promotions.calculators import calculate
+from engine.promotions.calculators import calculate, free_units
 from engine.promotions.itemlayer import Profile, highest_at_most, lowest_at_least
 from engine.promotions.money import fraction_of
 from engine.promotions.options import (
@@ -296,7 +296,7 @@ class Scene:
         if prep.kind == "fixed_price":
             values = [min(max(0, k - prep.price * q), r) for k, q, r in zip(kept, o.qtys, room)]
         elif prep.kind == "buy_x_get_y":
-            free = (sum(o.qtys) // (prep.buy + prep.get)) * prep.get
+            free = free_units(prep, o.qtys)
             if free <= 0:
                 return 0
             # units by their greatest price kept / qty, compared exactly in integers (× the qtys' lcm)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from engine.promotions.calculators import Prepared
+from engine.promotions.calculators import Prepared, free_units
 from engine.promotions.itemlayer import IN, OUT, ItemLayer
 from engine.promotions.money import BP
 from engine.promotions.options import Margin, Option, majorant_line
@@ -364,7 +364,7 @@ def rounding_play(prep: Prepared, qtys: list[int]) -> int:
     the sum."""
     if prep.kind != "buy_x_get_y" or prep.bp == BP:
         return 0
-    free = (sum(qtys) // (prep.buy + prep.get)) * prep.get
+    free = free_units(prep, qtys)
     return min(len(qtys), max(0, free))
 
 
